@@ -1,0 +1,1 @@
+"""Tests for WinCC for Home Assistant and wincc-sim."""
