@@ -1,1 +1,86 @@
-"""Fixtures shared by every test."""
+"""Fixtures shared by every test: wincc-sim on its own thread, over loopback HTTPS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+import ssl
+
+import pytest
+
+from simulator.certificate import Certificate, ensure_certificate
+from simulator.clock import Clock
+from simulator.runtime import Runtime, RuntimeOptions
+from simulator.server import Endpoints, Simulator, SimulatorThread
+
+# Every simulated plant in the tests starts at this moment, on a frozen clock.
+SIM_START = datetime(2026, 5, 1, 10, 0, 0, tzinfo=UTC)
+
+
+class SimHandle:
+    """A running simulator and the operations tests perform on it."""
+
+    def __init__(self, thread: SimulatorThread, endpoints: Endpoints, certificate: Certificate):
+        """Wrap a started simulator thread."""
+        self.thread = thread
+        self.runtime = thread.runtime
+        self.unified_url = endpoints.unified_url
+        self.graphql_url = f"{endpoints.unified_url}/graphql"
+        self.classic_url = endpoints.classic_url
+        self.certificate = certificate
+
+    def advance(self, seconds: float) -> None:
+        """Move simulated time forward and let the plant catch up."""
+
+        def step() -> None:
+            self.runtime.clock.advance(seconds)
+            self.runtime.plant.advance()
+
+        self.thread.call(step)
+
+    def write(self, tag: str, value: object) -> None:
+        """Write a tag as an operator at the plant would."""
+        self.thread.call(lambda: self.runtime.plant.write(tag, value))
+
+    def faults(self, **changes: object) -> None:
+        """Change fault settings."""
+        self.thread.call(lambda: self.runtime.faults.update(changes))
+
+    def value(self, tag: str) -> object:
+        """A tag's current value, read directly from the plant."""
+        return self.thread.call(lambda: self.runtime.plant.read(tag).value)
+
+
+@pytest.fixture(scope="session")
+def sim_certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
+    """The simulator's self-signed certificate, made once per test session."""
+    return ensure_certificate(tmp_path_factory.mktemp("wincc-sim"))
+
+
+@pytest.fixture
+def sim_options() -> RuntimeOptions:
+    """How the simulated runtime is built; override in a module for other plants."""
+    return RuntimeOptions()
+
+
+@pytest.fixture
+def wincc_sim(
+    socket_enabled: None, sim_certificate: Certificate, sim_options: RuntimeOptions
+) -> Iterator[SimHandle]:
+    """A fresh wincc-sim on free loopback ports, serving HTTPS on a thread of its own."""
+    runtime = Runtime(Clock(frozen_at=SIM_START), sim_options)
+    simulator = Simulator(
+        runtime, unified_port=0, classic_port=0, ssl_context=sim_certificate.server_context()
+    )
+    thread = SimulatorThread(simulator)
+    endpoints = thread.start()
+    try:
+        yield SimHandle(thread, endpoints, sim_certificate)
+    finally:
+        thread.stop()
+
+
+@pytest.fixture
+def sim_ssl(sim_certificate: Certificate) -> ssl.SSLContext:
+    """A client TLS context that trusts the simulator's certificate."""
+    return ssl.create_default_context(cafile=str(sim_certificate.cert_path))

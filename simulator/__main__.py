@@ -1,0 +1,5 @@
+"""``python -m simulator`` runs wincc-sim."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,127 @@
+"""The ``/_sim`` control endpoints: faults, sessions, restart, clock and forced tag states.
+
+They sit beside the WinCC paths on both ports, need no credentials, and are never
+subject to faults. The tests use the same operations in-process.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from .clock import iso
+from .plant import NotALeafError, UnknownTagError
+from .runtime import Runtime
+from .tagtypes import WriteRejectedError
+
+
+def _runtime(request: web.Request) -> Runtime:
+    runtime: Runtime = request.app["runtime"]
+    return runtime
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.read() or b"{}")
+    except ValueError as err:
+        raise web.HTTPBadRequest(text="the body is not valid JSON") from err
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="expected a JSON object")
+    return body
+
+
+def state_of(runtime: Runtime) -> dict[str, Any]:
+    """What the control API reports about the runtime."""
+    runtime.plant.advance()
+    return {
+        "time": iso(runtime.plant.time),
+        "frozenClock": runtime.clock.frozen,
+        "faults": runtime.faults.as_dict(),
+        "activeAlarms": len(runtime.plant.alarms.active),
+        "tags": len(runtime.plant.definitions),
+    }
+
+
+async def get_state(request: web.Request) -> web.Response:
+    """The clock, the faults and a few counts."""
+    return web.json_response(state_of(_runtime(request)))
+
+
+async def put_faults(request: web.Request) -> web.Response:
+    """Change fault settings, e.g. ``{"error_rate": 1, "error_status": 503}``."""
+    runtime = _runtime(request)
+    try:
+        runtime.faults.update(await _body(request))
+    except (TypeError, ValueError) as err:
+        raise web.HTTPBadRequest(text=str(err)) from err
+    return web.json_response(runtime.faults.as_dict())
+
+
+async def post_invalidate_sessions(request: web.Request) -> web.Response:
+    """End every Unified session now."""
+    return web.json_response({"invalidated": _runtime(request).sessions.invalidate_all()})
+
+
+async def post_restart(request: web.Request) -> web.Response:
+    """Restart the runtime: sessions end, alarm instances are removed and raised anew."""
+    runtime = _runtime(request)
+    runtime.restart()
+    return web.json_response(state_of(runtime))
+
+
+async def post_pause(request: web.Request) -> web.Response:
+    """Stop the runtime: every WinCC request gets 503 until resumed."""
+    _runtime(request).faults.paused = True
+    return web.json_response({"paused": True})
+
+
+async def post_resume(request: web.Request) -> web.Response:
+    """Start the runtime again."""
+    _runtime(request).faults.paused = False
+    return web.json_response({"paused": False})
+
+
+async def post_advance_clock(request: web.Request) -> web.Response:
+    """Move simulated time forward: ``{"seconds": 60}``."""
+    runtime = _runtime(request)
+    seconds = (await _body(request)).get("seconds")
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+        raise web.HTTPBadRequest(text="seconds must be a number, at least 0")
+    runtime.clock.advance(seconds)
+    return web.json_response(state_of(runtime))
+
+
+async def post_tag(request: web.Request) -> web.Response:
+    """Set a tag's value and/or force its quality byte (``null`` restores good quality)."""
+    runtime = _runtime(request)
+    name = request.match_info["name"]
+    body = await _body(request)
+    runtime.plant.advance()
+    try:
+        if "value" in body:
+            runtime.plant.write(name, body["value"])
+        if "quality" in body:
+            quality = body["quality"]
+            if quality is not None and (not isinstance(quality, int) or not 0 <= quality <= 255):
+                raise web.HTTPBadRequest(text="quality must be a byte (0-255) or null")
+            runtime.plant.force_quality(name, quality)
+        reading = runtime.plant.read(name)
+    except (UnknownTagError, NotALeafError) as err:
+        raise web.HTTPNotFound(text=f"no leaf tag {name}") from err
+    except WriteRejectedError as err:
+        raise web.HTTPBadRequest(text=err.description) from err
+    return web.json_response({"name": name, "value": reading.value, "quality": reading.quality})
+
+
+def add_control_routes(app: web.Application) -> None:
+    """Register the control endpoints on an application."""
+    app.router.add_get("/_sim/state", get_state)
+    app.router.add_put("/_sim/faults", put_faults)
+    app.router.add_post("/_sim/sessions/invalidate", post_invalidate_sessions)
+    app.router.add_post("/_sim/restart", post_restart)
+    app.router.add_post("/_sim/pause", post_pause)
+    app.router.add_post("/_sim/resume", post_resume)
+    app.router.add_post("/_sim/clock/advance", post_advance_clock)
+    app.router.add_post("/_sim/tags/{name}", post_tag)

@@ -1,0 +1,168 @@
+"""GraphQL subscriptions over WebSocket, sub-protocol ``graphql-transport-ws``.
+
+The runtime's quirk is kept: a protocol-level ``ping`` message is not understood
+(clients should use WebSocket ping frames instead).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import suppress
+import json
+import logging
+from typing import Any
+
+from aiohttp import WSMsgType, web
+from graphql import ExecutionResult, GraphQLError, parse, subscribe, validate
+
+from .runtime import Runtime
+from .unified import RequestContext, bearer_token, request_context, unified_schema
+
+_LOGGER = logging.getLogger(__name__)
+
+PROTOCOL = "graphql-transport-ws"
+INIT_TIMEOUT_SECONDS = 10.0
+SESSION_CHECK_SECONDS = 1.0
+
+
+class _Connection:
+    """One WebSocket connection and its running subscriptions."""
+
+    def __init__(self, request: web.Request, ws: web.WebSocketResponse) -> None:
+        self.runtime: Runtime = request.app["runtime"]
+        self.ws = ws
+        self.header_token = bearer_token(request)
+        self.context: RequestContext | None = None
+        self.subscriptions: dict[str, asyncio.Task[None]] = {}
+
+    async def close(self, code: int, reason: str) -> None:
+        _LOGGER.debug("closing subscription socket: %s %s", code, reason)
+        await self.ws.close(code=code, message=reason.encode())
+
+    async def send(self, message: dict[str, Any]) -> None:
+        if not self.ws.closed:
+            await self.ws.send_str(json.dumps(message, separators=(",", ":")))
+
+    async def on_message(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "connection_init":
+            await self._init(message.get("payload"))
+        elif kind == "subscribe":
+            await self._subscribe(message)
+        elif kind == "complete":
+            task = self.subscriptions.pop(str(message.get("id")), None)
+            if task is not None:
+                task.cancel()
+        else:
+            await self.close(4400, "Invalid message type")
+
+    async def _init(self, payload: Any) -> None:
+        if self.context is not None:
+            await self.close(4429, "Too many initialisation requests")
+            return
+        token = self.header_token
+        if isinstance(payload, dict):
+            scheme, _, value = str(payload.get("Authorization", "")).partition(" ")
+            if scheme.lower() == "bearer" and value.strip():
+                token = value.strip()
+        context = request_context(self.runtime, token)
+        if context.session is None:
+            await self.close(4403, "Forbidden")
+            return
+        self.context = context
+        await self.send({"type": "connection_ack"})
+
+    async def _subscribe(self, message: dict[str, Any]) -> None:
+        if self.context is None:
+            await self.close(4401, "Unauthorized")
+            return
+        identifier = message.get("id")
+        payload = message.get("payload")
+        if not isinstance(identifier, str) or not isinstance(payload, dict):
+            await self.close(4400, "Invalid message")
+            return
+        if identifier in self.subscriptions:
+            await self.close(4409, f"Subscriber for {identifier} already exists")
+            return
+        schema = unified_schema()
+        try:
+            document = parse(str(payload.get("query", "")))
+        except GraphQLError as err:
+            await self.send({"id": identifier, "type": "error", "payload": [err.formatted]})
+            return
+        if problems := validate(schema, document):
+            await self.send(
+                {"id": identifier, "type": "error", "payload": [p.formatted for p in problems]}
+            )
+            return
+        result = await subscribe(
+            schema,
+            document,
+            context_value=self.context,
+            variable_values=payload.get("variables"),
+            operation_name=payload.get("operationName"),
+        )
+        if isinstance(result, ExecutionResult):
+            await self.send(
+                {"id": identifier, "type": "error", "payload": result.formatted["errors"]}
+            )
+            return
+        self.subscriptions[identifier] = asyncio.create_task(self._forward(identifier, result))
+
+    async def _forward(self, identifier: str, stream: Any) -> None:
+        try:
+            async for result in stream:
+                await self.send({"id": identifier, "type": "next", "payload": result.formatted})
+            await self.send({"id": identifier, "type": "complete"})
+        finally:
+            self.subscriptions.pop(identifier, None)
+            with suppress(Exception):
+                await stream.aclose()
+
+    async def watch_session(self) -> None:
+        """Close the socket when its session ends or the runtime stops."""
+        while not self.ws.closed:
+            await asyncio.sleep(SESSION_CHECK_SECONDS)
+            if self.runtime.faults.paused:
+                await self.close(1012, "Runtime stopped")
+            elif self.context is not None and (
+                self.context.token is None or self.runtime.sessions.find(self.context.token) is None
+            ):
+                await self.close(4401, "Session expired")
+
+    def stop(self) -> None:
+        for task in self.subscriptions.values():
+            task.cancel()
+
+
+async def handle_graphql_ws(request: web.Request) -> web.StreamResponse:
+    """Serve one ``graphql-transport-ws`` connection."""
+    ws = web.WebSocketResponse(protocols=(PROTOCOL,))
+    await ws.prepare(request)
+    if ws.ws_protocol != PROTOCOL:
+        await ws.close(code=4406, message=b"Subprotocol not acceptable")
+        return ws
+    connection = _Connection(request, ws)
+    watchdog = asyncio.create_task(connection.watch_session())
+    try:
+        async with asyncio.timeout(INIT_TIMEOUT_SECONDS) as init_deadline:
+            async for message in ws:
+                if message.type is not WSMsgType.TEXT:
+                    continue
+                try:
+                    data = json.loads(message.data)
+                except ValueError:
+                    await connection.close(4400, "Invalid message")
+                    break
+                if not isinstance(data, dict):
+                    await connection.close(4400, "Invalid message")
+                    break
+                await connection.on_message(data)
+                if connection.context is not None:
+                    init_deadline.reschedule(None)
+    except TimeoutError:
+        await connection.close(4408, "Connection initialisation timeout")
+    finally:
+        watchdog.cancel()
+        connection.stop()
+    return ws

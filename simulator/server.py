@@ -1,0 +1,170 @@
+"""Serve a runtime's two faces over HTTP(S), in-process or on a thread of its own."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+import logging
+import ssl
+import threading
+import time
+from typing import Any
+
+from aiohttp import web
+
+from .classic import handle_classic
+from .control import add_control_routes
+from .faults import fault_middleware
+from .graphql_ws import handle_graphql_ws
+from .runtime import Runtime
+from .unified import MAX_BODY_BYTES, handle_graphql_post
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_UNIFIED_PORT = 4443
+DEFAULT_CLASSIC_PORT = 34568
+CLASSIC_BASE = "winccrestservice"
+
+
+@web.middleware
+async def log_requests(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Log every request at debug level, with its status and duration."""
+    started = time.perf_counter()
+    response: web.StreamResponse = await handler(request)
+    _LOGGER.debug(
+        "%s %s -> %s in %.1f ms",
+        request.method,
+        request.path,
+        response.status,
+        (time.perf_counter() - started) * 1000,
+    )
+    return response
+
+
+def _application(runtime: Runtime) -> web.Application:
+    app = web.Application(
+        client_max_size=MAX_BODY_BYTES,
+        middlewares=[log_requests, fault_middleware(runtime.faults, runtime.rng)],
+    )
+    app["runtime"] = runtime
+    add_control_routes(app)
+    return app
+
+
+def unified_app(runtime: Runtime) -> web.Application:
+    """The Unified face: ``POST /graphql`` and the WebSocket on ``GET /graphql``."""
+    app = _application(runtime)
+    app.router.add_post("/graphql", handle_graphql_post)
+    app.router.add_get("/graphql", handle_graphql_ws)
+    return app
+
+
+async def _classic_entry(request: web.Request) -> web.StreamResponse:
+    if request.match_info["base"].lower() != CLASSIC_BASE:
+        return web.json_response({"error": "Not found"}, status=404)
+    return await handle_classic(request)
+
+
+def classic_app(runtime: Runtime) -> web.Application:
+    """The classic face: ``/WinCCRestService/...`` under any casing."""
+    app = _application(runtime)
+    app.router.add_route("*", "/{base}/{tail:.*}", _classic_entry)
+    return app
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoints:
+    """Where the two faces listen."""
+
+    unified_url: str
+    classic_url: str
+
+
+class Simulator:
+    """Both faces of one runtime, started on one event loop."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        host: str = "127.0.0.1",
+        unified_port: int = DEFAULT_UNIFIED_PORT,
+        classic_port: int = DEFAULT_CLASSIC_PORT,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        """Prepare to serve; ports 0 pick free ports."""
+        self.runtime = runtime
+        self._host = host
+        self._ports = (unified_port, classic_port)
+        self._ssl = ssl_context
+        self._runners: list[web.AppRunner] = []
+
+    async def start(self) -> Endpoints:
+        """Listen on both ports and return their base URLs."""
+        scheme = "https" if self._ssl else "http"
+        urls = []
+        for app, port in zip(
+            (unified_app(self.runtime), classic_app(self.runtime)), self._ports, strict=True
+        ):
+            runner = web.AppRunner(app, handle_signals=False, access_log=None)
+            await runner.setup()
+            site = web.TCPSite(runner, self._host, port, ssl_context=self._ssl)
+            await site.start()
+            self._runners.append(runner)
+            bound = runner.addresses[0][1]
+            urls.append(f"{scheme}://{self._host}:{bound}")
+        return Endpoints(unified_url=urls[0], classic_url=f"{urls[1]}/WinCCRestService")
+
+    async def stop(self) -> None:
+        """Stop listening and close open connections."""
+        for runner in self._runners:
+            await runner.cleanup()
+        self._runners.clear()
+
+
+class SimulatorThread:
+    """A simulator on its own event loop in a background thread.
+
+    Tests use it so the server's work never runs on Home Assistant's loop. ``call``
+    runs a function on the simulator's loop, so the runtime is only ever touched there.
+    """
+
+    def __init__(self, simulator: Simulator) -> None:
+        """Wrap a simulator that is not started yet."""
+        self.simulator = simulator
+        self.runtime = simulator.runtime
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="wincc-sim", daemon=True
+        )
+        self.endpoints: Endpoints | None = None
+
+    def start(self) -> Endpoints:
+        """Start the thread and the servers; return where they listen."""
+        self._thread.start()
+        self.endpoints = asyncio.run_coroutine_threadsafe(
+            self.simulator.start(), self._loop
+        ).result(timeout=30)
+        return self.endpoints
+
+    def call[T](self, function: Callable[[], T]) -> T:
+        """Run ``function`` on the simulator's loop and return its result."""
+        future: Future[T] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(function())
+            except BaseException as err:  # noqa: BLE001 - handed back to the caller
+                future.set_exception(err)
+
+        self._loop.call_soon_threadsafe(run)
+        return future.result(timeout=30)
+
+    def stop(self) -> None:
+        """Stop the servers and the thread."""
+        asyncio.run_coroutine_threadsafe(self.simulator.stop(), self._loop).result(timeout=30)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=30)
+        self._loop.close()

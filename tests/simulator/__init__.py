@@ -1,0 +1,1 @@
+"""Tests of wincc-sim with raw HTTP and WebSocket requests, not the project's client."""

@@ -1,0 +1,65 @@
+"""Raw HTTP helpers for the simulator tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+import ssl
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.conftest import SimHandle
+
+
+class GraphQL:
+    """Posts GraphQL documents to the simulator and returns the decoded answer."""
+
+    def __init__(self, session: aiohttp.ClientSession, sim: SimHandle) -> None:
+        """Use ``session`` against ``sim``."""
+        self.session = session
+        self.sim = sim
+        self.token: str | None = None
+
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """POST a document; return the HTTP status and the JSON body."""
+        bearer = token or self.token
+        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+        async with self.session.post(
+            self.sim.graphql_url, json={"query": query, "variables": variables}, headers=headers
+        ) as response:
+            return response.status, await response.json()
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        """POST a document that must succeed; return its ``data``."""
+        status, body = await self.post(query, variables)
+        assert status == 200, body
+        assert "errors" not in body, body
+        return body["data"]
+
+    async def login(self, user: str = "operator", password: str | None = None) -> str:
+        """Log in and keep the token for later requests."""
+        data = await self.data(
+            "mutation($u:String!,$p:String!){login(username:$u,password:$p){token error{code}}}",
+            {"u": user, "p": password or user},
+        )
+        assert data["login"]["error"]["code"] == "0"
+        self.token = data["login"]["token"]
+        return self.token
+
+
+@pytest.fixture
+async def http(sim_ssl: ssl.SSLContext) -> AsyncIterator[aiohttp.ClientSession]:
+    """A raw aiohttp session that trusts the simulator's certificate."""
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=sim_ssl)) as session:
+        yield session
+
+
+@pytest.fixture
+async def gql(http: aiohttp.ClientSession, wincc_sim: SimHandle) -> GraphQL:
+    """A GraphQL poster, logged in as the operator."""
+    client = GraphQL(http, wincc_sim)
+    await client.login()
+    return client
