@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import json
 import ssl
 from typing import Any
 
@@ -63,3 +64,44 @@ async def gql(http: aiohttp.ClientSession, wincc_sim: SimHandle) -> GraphQL:
     client = GraphQL(http, wincc_sim)
     await client.login()
     return client
+
+
+class Classic:
+    """Raw requests to the classic REST face with Basic credentials."""
+
+    def __init__(self, session: aiohttp.ClientSession, sim: SimHandle) -> None:
+        """Use ``session`` against ``sim``."""
+        self.session = session
+        self.base = sim.classic_url
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        user: str | None = "operator",
+        body: Any = None,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes]:
+        """Send a request; return the status and the raw body."""
+        all_headers = dict(headers or {})
+        if user is not None:
+            all_headers["Authorization"] = aiohttp.encode_basic_auth(user, user)
+        data = raw if raw is not None else None if body is None else json.dumps(body).encode()
+        async with self.session.request(
+            method, f"{self.base}/{path}", data=data, headers=all_headers
+        ) as response:
+            return response.status, await response.read()
+
+    async def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send a request that must answer 200 with JSON; return the decoded body."""
+        status, body = await self.request(method, path, **kwargs)
+        assert status == 200, body
+        return json.loads(body)
+
+
+@pytest.fixture
+def classic(http: aiohttp.ClientSession, wincc_sim: SimHandle) -> Classic:
+    """The classic REST face, as the operator by default."""
+    return Classic(http, wincc_sim)
