@@ -30,15 +30,14 @@ CLASSIC_BASE = "winccrestservice"
 
 @web.middleware
 async def log_requests(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Log every request at debug level, with its status and duration."""
+    """Log every request at debug level; report the handling time in ``Server-Timing``."""
     started = time.perf_counter()
     response: web.StreamResponse = await handler(request)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    if not response.prepared:
+        response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.2f}"
     _LOGGER.debug(
-        "%s %s -> %s in %.1f ms",
-        request.method,
-        request.path,
-        response.status,
-        (time.perf_counter() - started) * 1000,
+        "%s %s -> %s in %.1f ms", request.method, request.path, response.status, elapsed_ms
     )
     return response
 

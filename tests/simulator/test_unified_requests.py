@@ -65,3 +65,11 @@ async def test_get_without_upgrade(http: aiohttp.ClientSession, wincc_sim: SimHa
     """A plain GET on /graphql is not a WebSocket upgrade and is refused."""
     async with http.get(wincc_sim.graphql_url) as response:
         assert response.status == 400
+
+
+async def test_answers_report_server_timing(
+    gql: GraphQL, http: aiohttp.ClientSession, wincc_sim: SimHandle
+) -> None:
+    """Every answer carries the handling time, which the benchmarks read."""
+    async with http.post(wincc_sim.graphql_url, json={"query": "{session{token}}"}) as response:
+        assert response.headers["Server-Timing"].startswith("app;dur=")
