@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from email.utils import format_datetime
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ async def log_requests(request: web.Request, handler: Any) -> web.StreamResponse
     elapsed_ms = (time.perf_counter() - started) * 1000
     if not response.prepared:
         response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.2f}"
+        # A real server's Date and its session expiry come from one clock.
+        runtime: Runtime = request.app["runtime"]
+        response.headers["Date"] = format_datetime(runtime.clock.now(), usegmt=True)
     _LOGGER.debug(
         "%s %s -> %s in %.1f ms", request.method, request.path, response.status, elapsed_ms
     )

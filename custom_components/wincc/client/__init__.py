@@ -1,4 +1,81 @@
 """An async client for the Siemens WinCC web APIs.
 
-This package has no Home Assistant imports; it could be published on its own.
+``UnifiedClient`` speaks WinCC Unified's GraphQL API; ``ClassicClient`` speaks the WinCC
+V7.5/V8 REST service. Both implement ``WinCCClient``. ``detect`` tells which one a
+server speaks. This package has no Home Assistant imports; it could be published alone.
 """
+
+from .classic import ClassicClient
+from .detect import create_client, detect
+from .errors import (
+    AuthenticationError,
+    CertificateError,
+    InvalidArgumentError,
+    NotFoundError,
+    NotWinCCError,
+    PermissionDeniedError,
+    ProtocolError,
+    ServerBusyError,
+    ServerError,
+    UnsupportedFeatureError,
+    WinCCConnectionError,
+    WinCCError,
+    WinCCTimeoutError,
+)
+from .models import (
+    AlarmActionResult,
+    AlarmIdentifier,
+    AlarmInstance,
+    AlarmState,
+    Capability,
+    DataKind,
+    HistoryValue,
+    ItemError,
+    Quality,
+    Scalar,
+    ServerType,
+    TagInfo,
+    TagValue,
+    WriteResult,
+)
+from .protocol import WinCCClient
+from .tls import PresentedCertificate, TlsSettings, fetch_certificate
+from .unified import UnifiedClient
+
+__all__ = [
+    "AlarmActionResult",
+    "AlarmIdentifier",
+    "AlarmInstance",
+    "AlarmState",
+    "AuthenticationError",
+    "Capability",
+    "CertificateError",
+    "ClassicClient",
+    "DataKind",
+    "HistoryValue",
+    "InvalidArgumentError",
+    "ItemError",
+    "NotFoundError",
+    "NotWinCCError",
+    "PermissionDeniedError",
+    "PresentedCertificate",
+    "ProtocolError",
+    "Quality",
+    "Scalar",
+    "ServerBusyError",
+    "ServerError",
+    "ServerType",
+    "TagInfo",
+    "TagValue",
+    "TlsSettings",
+    "UnifiedClient",
+    "UnsupportedFeatureError",
+    "WinCCClient",
+    "WinCCConnectionError",
+    "WinCCError",
+    "WinCCTimeoutError",
+    "WriteResult",
+    "create_client",
+    "detect",
+    "fetch_certificate",
+]

@@ -1,0 +1,195 @@
+"""Typed, frozen models of what WinCC servers answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+type Scalar = bool | int | float | str
+
+
+class ServerType(StrEnum):
+    """Which WinCC API a server speaks."""
+
+    UNIFIED = "unified"
+    CLASSIC = "classic"
+
+
+class Capability(StrEnum):
+    """What a server (and this client's backend for it) supports."""
+
+    BROWSE = "browse"
+    HISTORY = "history"
+    ALARMS = "alarms"
+    ACKNOWLEDGE = "acknowledge"
+
+
+class Quality(StrEnum):
+    """A value's quality, normalized across both APIs."""
+
+    GOOD = "good"
+    UNCERTAIN = "uncertain"
+    BAD = "bad"
+    UNKNOWN = "unknown"  # the server did not say
+
+
+class DataKind(StrEnum):
+    """The kind of a tag's data type, which decides its entity and what it accepts."""
+
+    BOOL = "bool"
+    INTEGER = "integer"
+    FLOAT = "float"
+    TEXT = "text"
+    OTHER = "other"
+
+
+class AlarmState(StrEnum):
+    """An alarm instance's state, as WinCC Unified names it."""
+
+    NORMAL = "NORMAL"
+    RAISED = "RAISED"
+    RAISED_CLEARED = "RAISED_CLEARED"
+    RAISED_ACKNOWLEDGED = "RAISED_ACKNOWLEDGED"
+    RAISED_ACKNOWLEDGED_CLEARED = "RAISED_ACKNOWLEDGED_CLEARED"
+    RAISED_CLEARED_ACKNOWLEDGED = "RAISED_CLEARED_ACKNOWLEDGED"
+    REMOVED = "REMOVED"
+    UNKNOWN = "UNKNOWN"
+
+
+ACKNOWLEDGMENT_REQUIRED_MACHINES = frozenset(
+    {
+        "RAISE_REQUIRES_ACKNOWLEDGMENT",
+        "RAISE_CLEAR_REQUIRES_ACKNOWLEDGMENT",
+        "RAISE_CLEAR_REQUIRES_ACKNOWLEDGMENT_AND_RESET",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemError:
+    """An error reported for one item (tag or alarm) of a batch."""
+
+    code: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class TagValue:
+    """A tag's value as read, with its normalized and raw quality, or its error."""
+
+    name: str
+    value: Scalar | None
+    quality: Quality
+    quality_raw: str | int | None = None
+    timestamp: datetime | None = None
+    error: ItemError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the value was read without error."""
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """The outcome of writing one tag."""
+
+    name: str
+    error: ItemError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the server accepted the value."""
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    """A tag found by browsing."""
+
+    name: str
+    display_name: str
+    data_type: str | None
+    kind: DataKind
+    writable: bool | None = None  # neither API says; None means unknown
+    unit: str | None = None
+    structure: str | None = None  # the structure tag this is an element of
+    group: str | None = None  # classic: the tag group
+    connection: str | None = None  # classic: the connection (PLC link)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryValue:
+    """One logged value."""
+
+    timestamp: datetime
+    value: Scalar | None
+    quality: Quality
+    quality_raw: str | int | None = None
+    bounding: bool = False  # a value outside the asked range, given for context
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmInstance:
+    """One instance of an alarm: the pair (name, instance ID) identifies it."""
+
+    name: str
+    instance_id: int
+    state: AlarmState
+    state_machine: str | None = None
+    priority: int | None = None
+    alarm_class: str | None = None
+    texts: Mapping[str, str] = field(default_factory=dict)  # event text by language
+    info_texts: Mapping[str, str] = field(default_factory=dict)
+    area: str | None = None
+    origin: str | None = None
+    raise_time: datetime | None = None
+    acknowledgment_time: datetime | None = None
+    clear_time: datetime | None = None
+    reset_time: datetime | None = None
+    modification_time: datetime | None = None
+    requires_acknowledgment: bool = False
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """The identity of this instance."""
+        return (self.name, self.instance_id)
+
+    @property
+    def awaiting_acknowledgment(self) -> bool:
+        """Whether the instance needs an acknowledgment now."""
+        return self.requires_acknowledgment and self.state in (
+            AlarmState.RAISED,
+            AlarmState.RAISED_CLEARED,
+        )
+
+    def text(self, languages: tuple[str, ...]) -> str:
+        """The event text in the first available of ``languages``, else any."""
+        for language in languages:
+            if self.texts.get(language):
+                return self.texts[language]
+        return next(iter(self.texts.values()), "")
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmIdentifier:
+    """Which alarm instance to act on; instance ID 0 means all of that alarm's."""
+
+    name: str
+    instance_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmActionResult:
+    """The outcome of acknowledging one alarm instance."""
+
+    name: str
+    instance_id: int
+    error: ItemError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the server performed the action."""
+        return self.error is None

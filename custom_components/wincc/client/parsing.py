@@ -1,0 +1,197 @@
+"""Lenient parsing primitives and the checks both backends share.
+
+Where the reference marks a fact unverified, these accept every form seen so far.
+Nothing here raises anything but ``ProtocolError`` (or ``InvalidArgumentError`` for a
+caller's bad value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from fnmatch import fnmatchcase
+import math
+from typing import Any
+
+from .errors import InvalidArgumentError, ProtocolError
+from .models import DataKind, ItemError, Quality, Scalar
+
+# Names carrying these fail silently on the classic service, so they are stripped.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+
+_UNIFIED_KINDS = {
+    "bool": DataKind.BOOL,
+    **dict.fromkeys(
+        (
+            "sint",
+            "usint",
+            "int",
+            "uint",
+            "dint",
+            "udint",
+            "lint",
+            "ulint",
+            "byte",
+            "word",
+            "dword",
+            "lword",
+        ),
+        DataKind.INTEGER,
+    ),
+    **dict.fromkeys(("real", "lreal", "float", "double"), DataKind.FLOAT),
+    **dict.fromkeys(("string", "wstring", "char", "wchar"), DataKind.TEXT),
+}
+# Classic (WinCC V7) type numbers: 1 binary, 2-7 integers, 8-9 floats, 10-11 text.
+_CLASSIC_KINDS = {
+    1: DataKind.BOOL,
+    **dict.fromkeys(range(2, 8), DataKind.INTEGER),
+    8: DataKind.FLOAT,
+    9: DataKind.FLOAT,
+    10: DataKind.TEXT,
+    11: DataKind.TEXT,
+}
+
+
+def clean_name(name: str) -> str:
+    """A tag name without byte-order marks or zero-width characters."""
+    return name.translate(_INVISIBLE).strip()
+
+
+def unified_kind(data_type: object) -> DataKind:
+    """The kind of a Unified data type name such as ``Real`` or ``WString``."""
+    return (
+        _UNIFIED_KINDS.get(str(data_type).lower(), DataKind.OTHER) if data_type else DataKind.OTHER
+    )
+
+
+def classic_kind(code: object) -> DataKind:
+    """The kind of a classic type number such as 8 (32-bit float)."""
+    return _CLASSIC_KINDS.get(code, DataKind.OTHER) if isinstance(code, int) else DataKind.OTHER
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """An ISO-8601 time; a missing or unreadable one is None, never an exception."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def as_scalar(value: object) -> Scalar | None:
+    """A JSON scalar value, or None for anything else."""
+    return value if isinstance(value, bool | int | float | str) else None
+
+
+def as_int(value: object) -> int | None:
+    """An integer, accepting integral numbers and digit strings."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def as_text(value: object) -> str | None:
+    """A non-empty string, or None."""
+    return value if isinstance(value, str) and value else None
+
+
+def quality_from_main(main: object) -> Quality:
+    """Normalize a Unified ``MainQuality`` name."""
+    if not isinstance(main, str):
+        return Quality.UNKNOWN
+    if main.startswith("GOOD"):
+        return Quality.GOOD
+    return {"UNCERTAIN": Quality.UNCERTAIN, "BAD": Quality.BAD}.get(main, Quality.UNKNOWN)
+
+
+def quality_from_byte(code: object) -> Quality:
+    """Normalize an OPC DA quality byte (``QQSSSSLL``): bits 7-6 are the main quality."""
+    if isinstance(code, bool) or not isinstance(code, int) or not 0 <= code <= 255:
+        return Quality.UNKNOWN
+    return (Quality.BAD, Quality.UNCERTAIN, Quality.GOOD, Quality.GOOD)[code >> 6]
+
+
+def item_error(raw: object, *, success_code: str = "0") -> ItemError | None:
+    """A Unified ``{code, description}`` error; code "0" (or none) is success."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        return ItemError("?", f"Unreadable error: {raw!r}")
+    code = raw.get("code")
+    code_text = "" if code is None else str(code)
+    if code_text in ("", success_code):
+        return None
+    description = raw.get("description")
+    return ItemError(code_text, description if isinstance(description, str) else "")
+
+
+def expect_list(payload: object, what: str, *wrappers: str) -> list[Any]:
+    """A JSON array, possibly wrapped in an object under one of ``wrappers``."""
+    if isinstance(payload, Mapping):
+        for key in wrappers:
+            if isinstance(payload.get(key), list):
+                return list(payload[key])
+    if isinstance(payload, list):
+        return payload
+    raise ProtocolError(f"The server's answer to {what} is not a list")
+
+
+def chunked(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    """Consecutive slices of at most ``size`` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def matches(pattern: str, *names: str | None) -> bool:
+    """Whether any name matches a glob pattern, ignoring case (``*`` spans dots too)."""
+    lowered = pattern.lower()
+    return any(name is not None and fnmatchcase(name.lower(), lowered) for name in names)
+
+
+def check_values(values: Mapping[str, object], kinds: Mapping[str, DataKind]) -> None:
+    """Refuse values that cannot be written to their tags, before anything is sent."""
+    problems = [
+        f"{name}: {problem}"
+        for name, value in values.items()
+        if (problem := _value_problem(value, kinds.get(name, DataKind.OTHER)))
+    ]
+    if problems:
+        raise InvalidArgumentError("Cannot write " + "; ".join(problems))
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# What each kind accepts, and how a refusal reads.
+_ACCEPTS: dict[DataKind, tuple[Callable[[object], bool], str]] = {
+    DataKind.BOOL: (lambda v: isinstance(v, bool), "is not a boolean"),
+    DataKind.INTEGER: (
+        lambda v: _is_number(v) and float(v).is_integer(),  # type: ignore[arg-type]
+        "is not a whole number",
+    ),
+    DataKind.FLOAT: (_is_number, "is not a number"),
+    DataKind.TEXT: (lambda v: isinstance(v, str), "is not text"),
+}
+
+
+def _value_problem(value: object, kind: DataKind) -> str | None:
+    if not isinstance(value, bool | int | float | str):
+        return f"{value!r} is not a number, text or boolean"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a finite number"
+    accepts, refusal = _ACCEPTS.get(kind, (lambda _v: True, ""))
+    return None if accepts(value) else f"{value!r} {refusal}"
+
+
+def missing(names: Iterable[str], found: Mapping[str, object]) -> list[str]:
+    """The names that got no answer row."""
+    return [name for name in names if name not in found]

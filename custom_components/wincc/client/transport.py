@@ -1,0 +1,174 @@
+"""HTTP plumbing both backends share: the session, timeouts, bounded concurrency, and
+mapping transport failures and HTTP statuses onto the client's errors."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+import logging
+from typing import Any
+
+import aiohttp
+import orjson
+
+from .errors import (
+    CONNECTION_MESSAGE,
+    HTTP_MESSAGES,
+    TIMEOUT_MESSAGE,
+    CertificateError,
+    ProtocolError,
+    ServerBusyError,
+    ServerError,
+    WinCCConnectionError,
+    WinCCError,
+    WinCCTimeoutError,
+)
+from .tls import SslArgument, fetch_certificate, format_fingerprint
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 10.0
+# WinCC does not rate-limit its web clients, so the client limits itself.
+DEFAULT_MAX_CONCURRENT = 4
+
+
+def _retry_after(headers: Any) -> float | None:
+    raw: str | None = headers.get("Retry-After")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, (moment - datetime.now(moment.tzinfo)).total_seconds())
+
+
+def decode_json(body: bytes, what: str) -> Any:
+    """Decode a JSON body; anything else is a ``ProtocolError``."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as err:
+        raise ProtocolError(f"The server's answer to {what} is not valid JSON") from err
+
+
+class HttpTransport:
+    """Sends requests to one server with a bounded number in flight."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession | None,
+        host: str,
+        port: int,
+        *,
+        ssl: SslArgument = True,
+        scheme: str = "https",
+        timeout: float = DEFAULT_TIMEOUT,
+        max_concurrent: int = DEFAULT_MAX_CONCURRENT,
+    ) -> None:
+        """Talk to ``scheme://host:port`` through ``session`` (one is made if none)."""
+        self.host = host
+        self.port = port
+        self.base_url = f"{scheme}://{host}:{port}"
+        self._session = session
+        self._owns_session = session is None
+        self._ssl = ssl if scheme == "https" else False
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._slots = asyncio.Semaphore(max_concurrent)
+        self.server_time: datetime | None = None  # the Date of the latest answer
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> tuple[bytes, Any]:
+        """Send a request; return the raw body and the response headers.
+
+        Non-success statuses raise the matching ``WinCCError``.
+        """
+        url = f"{self.base_url}{path}"
+        async with self._slots:
+            try:
+                async with self._client().request(
+                    method,
+                    url,
+                    data=None if json is None else orjson.dumps(json),
+                    headers={"Content-Type": "application/json", **(headers or {})},
+                    params=params,
+                    ssl=self._ssl,
+                    timeout=self._timeout,
+                ) as response:
+                    body = await response.read()
+                    self._note_server_time(response.headers)
+                    if response.status >= 300:
+                        raise self._status_error(response.status, response.headers, method, path)
+                    return body, response.headers
+            except WinCCError:
+                raise
+            except aiohttp.ServerFingerprintMismatch as err:
+                raise await self._certificate_error(
+                    "The server's certificate does not match the trusted fingerprint",
+                    format_fingerprint(err.got),
+                ) from err
+            except aiohttp.ClientConnectorCertificateError as err:
+                raise await self._certificate_error(
+                    f"The server's certificate is not trusted ({err.certificate_error})", None
+                ) from err
+            except TimeoutError as err:
+                raise WinCCTimeoutError(TIMEOUT_MESSAGE) from err
+            except aiohttp.ClientConnectorSSLError as err:
+                raise WinCCConnectionError(
+                    f"The TLS handshake with {self.host}:{self.port} failed: check that the "
+                    "port serves HTTPS"
+                ) from err
+            except aiohttp.ClientError as err:
+                raise WinCCConnectionError(f"{CONNECTION_MESSAGE} ({err})") from err
+
+    def _note_server_time(self, headers: Any) -> None:
+        raw = headers.get("Date")
+        if raw:
+            try:
+                self.server_time = parsedate_to_datetime(raw)
+            except (TypeError, ValueError):
+                self.server_time = None
+
+    def _status_error(self, status: int, headers: Any, method: str, path: str) -> WinCCError:
+        error_class, message = HTTP_MESSAGES.get(
+            status,
+            (ServerError, f"The server answered HTTP {status}")
+            if status >= 500
+            else (ProtocolError, f"The server refused the request with HTTP {status}"),
+        )
+        _LOGGER.debug("%s %s answered HTTP %s", method, path, status)
+        if status in (429, 503):
+            return ServerBusyError(
+                HTTP_MESSAGES[503][1] if status == 503 else "The server is busy",
+                _retry_after(headers),
+            )
+        return error_class(message)
+
+    async def _certificate_error(self, message: str, fingerprint: str | None) -> CertificateError:
+        """Describe the presented certificate, so the user can decide to trust it."""
+        try:
+            presented = await fetch_certificate(self.host, self.port)
+        except WinCCError:
+            return CertificateError(message, fingerprint, None)
+        return CertificateError(message, presented.fingerprint, presented.subject)
+
+    async def close(self) -> None:
+        """Close the session if this transport made it."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
