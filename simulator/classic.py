@@ -182,7 +182,10 @@ async def post_values(call: Call) -> web.StreamResponse:
     if not isinstance(names, list):
         raise ClassicError(400, 'Expected {"variableNames": [...]}')
     call.runtime.plant.advance()
-    return _json([_value_row(call.runtime, n) for n in names], call)
+    rows = [_value_row(call.runtime, n) for n in names]
+    if call.runtime.faults.empty_body_for_unknown_tags and any(r["errorcode"] == 2 for r in rows):
+        return web.Response(status=200)
+    return _json(rows, call)
 
 
 async def put_value(call: Call) -> web.StreamResponse:

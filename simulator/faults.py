@@ -34,6 +34,8 @@ class Faults:
     paused: bool = False  # the runtime is stopped: every WinCC request gets 503
     # How Unified answers a missing or expired token: a GraphQL error (False) or HTTP 401.
     unauthenticated_as_http_401: bool = False
+    # The classic quirk the reference warns of: an unknown tag empties the whole answer.
+    empty_body_for_unknown_tags: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as JSON-ready data."""
@@ -68,7 +70,7 @@ class Faults:
             not isinstance(self.retry_after, int) or self.retry_after < 0
         ):
             raise ValueError("retry_after must be a whole number of seconds or null")
-        for flag in ("paused", "unauthenticated_as_http_401"):
+        for flag in ("paused", "unauthenticated_as_http_401", "empty_body_for_unknown_tags"):
             if not isinstance(getattr(self, flag), bool):
                 raise TypeError(f"{flag} must be true or false")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from email.utils import format_datetime
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from email.utils import format_datetime
 import logging
 import ssl
 import threading

@@ -160,8 +160,8 @@ def parse_archive_names(payload: object, key: str) -> list[str]:
     ]
 
 
-def parse_logged_values(payload: object, name: str) -> list[HistoryValue]:
-    """The values of one archive tag from ``tagLogging/Values``; its error raises."""
+def parse_logged_values(payload: object, name: str) -> tuple[list[HistoryValue], ItemError | None]:
+    """The values of one archive tag from ``tagLogging/Values``, and its error."""
     for archive in expect_list(payload, "tagLogging/Values", "archives"):
         if not isinstance(archive, Mapping):
             continue
@@ -170,9 +170,7 @@ def parse_logged_values(payload: object, name: str) -> list[HistoryValue]:
                 continue
             error = _row_error(variable)
             if error is not None:
-                if error.code == "2":
-                    raise NotFoundError(f"{name} is not logged: {error.description}")
-                raise InvalidArgumentError(f"The server refused the request: {error.description}")
+                return [], error
             values = []
             for row in expect_list(variable.get("values", []), "tagLogging values"):
                 timestamp = (
@@ -191,7 +189,7 @@ def parse_logged_values(payload: object, name: str) -> list[HistoryValue]:
                         raw_quality,
                     )
                 )
-            return values
+            return values, None
     raise ProtocolError(f"The history answer has no entry for {name}")
 
 
@@ -408,7 +406,12 @@ class ClassicClient:
             "tagLogging/Values",
             json={"archives": [{"name": archive, "variables": [request]}]},
         )
-        return parse_logged_values(answer, tag)
+        values, error = parse_logged_values(answer, tag)
+        if error is not None:
+            if error.code == "2":
+                raise NotFoundError(f"{tag} is not logged: {error.description}")
+            raise InvalidArgumentError(f"The server refused the request: {error.description}")
+        return values
 
     async def active_alarms(
         self, server_filter: str | None = None, languages: Sequence[str] = ("en-US",)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
 import time
@@ -18,6 +19,7 @@ from .errors import (
     PermissionDeniedError,
     ProtocolError,
     ServerError,
+    WinCCError,
 )
 from .models import (
     ACKNOWLEDGMENT_REQUIRED_MACHINES,
@@ -106,49 +108,81 @@ def _is_unauthenticated(error: Mapping[str, Any]) -> bool:
     )
 
 
-def parse_graphql(payload: object, field: str) -> Any:
-    """The ``data[field]`` of a GraphQL answer; request-level errors raise."""
+@dataclass(frozen=True, slots=True)
+class GraphQLAnswer:
+    """The field asked for, and the request-level errors that came with it."""
+
+    data: Any
+    errors: list[Mapping[str, Any]]
+
+
+def parse_graphql(payload: object, field: str) -> GraphQLAnswer:
+    """Split a GraphQL answer into ``data[field]`` and its request-level errors."""
     if not isinstance(payload, Mapping):
         raise ProtocolError("The GraphQL answer is not an object")
-    errors = payload.get("errors")
-    if isinstance(errors, list) and errors:
-        readable = [e for e in errors if isinstance(e, Mapping)]
-        if any(_is_unauthenticated(e) for e in readable):
-            raise _UnauthenticatedError
-        messages = "; ".join(str(e.get("message", "")) for e in readable) or "unknown error"
-        codes = {
-            str(e["extensions"].get("code"))
-            for e in readable
-            if isinstance(e.get("extensions"), Mapping)
-        }
-        if codes & ARGUMENT_CODES:
-            raise InvalidArgumentError(f"The server refused the request: {messages}")
-        raise ServerError(f"The server reported an error: {messages}")
+    raw_errors = payload.get("errors")
+    errors = (
+        [e for e in raw_errors if isinstance(e, Mapping)] if isinstance(raw_errors, list) else []
+    )
+    if isinstance(raw_errors, list) and raw_errors and not errors:
+        errors = [{"message": "unreadable error"}]
     data = payload.get("data")
+    if errors:
+        return GraphQLAnswer(data.get(field) if isinstance(data, Mapping) else None, errors)
     if not isinstance(data, Mapping) or field not in data:
         raise ProtocolError(f"The GraphQL answer has no data.{field}")
-    return data[field]
+    return GraphQLAnswer(data[field], [])
 
 
-def parse_session(raw: object) -> tuple[str, datetime | None]:
-    """Token and expiry of a ``Session``; a failed login raises."""
+def raise_for_errors(errors: Sequence[Mapping[str, Any]]) -> None:
+    """Turn request-level GraphQL errors into the client's errors."""
+    if not errors:
+        return
+    if any(_is_unauthenticated(e) for e in errors):
+        raise _UnauthenticatedError
+    messages = "; ".join(str(e.get("message", "")) for e in errors) or "unknown error"
+    codes = {
+        str(e["extensions"].get("code")) for e in errors if isinstance(e.get("extensions"), Mapping)
+    }
+    if codes & ARGUMENT_CODES:
+        raise InvalidArgumentError(f"The server refused the request: {messages}")
+    raise ServerError(f"The server reported an error: {messages}")
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAnswer:
+    """What ``login`` or ``extendSession`` answered."""
+
+    token: str | None
+    expires: datetime | None
+    error: ItemError | None
+
+
+def parse_session(raw: object) -> SessionAnswer:
+    """Token, expiry and error of a ``Session`` (code "0" is success)."""
     if not isinstance(raw, Mapping):
         raise ProtocolError("The login answer has no session")
     error = item_error(raw.get("error"))
-    if error is not None:
-        if error.code == "1":
+    token = as_text(raw.get("token"))
+    if error is None and token is None:
+        raise ProtocolError("The login answer has no token")
+    return SessionAnswer(token, parse_timestamp(raw.get("expires")), error)
+
+
+def session_token(answer: SessionAnswer) -> str:
+    """The token of a successful session answer; a refusal raises."""
+    if answer.error is not None:
+        if answer.error.code == "1":
             raise PermissionDeniedError(
                 "The user may not use the GraphQL interface: grant the user the right to "
-                f"use it ({error.description})"
+                f"use it ({answer.error.description})"
             )
         raise AuthenticationError(
             "The server refused the login: check the user name and password "
-            f"(code {error.code}: {error.description})"
+            f"(code {answer.error.code}: {answer.error.description})"
         )
-    token = as_text(raw.get("token"))
-    if token is None:
-        raise ProtocolError("The login answer has no token")
-    return token, parse_timestamp(raw.get("expires"))
+    assert answer.token is not None  # noqa: S101 - parse_session guarantees one of the two
+    return answer.token
 
 
 def _unified_value(name: str, row: object) -> TagValue:
@@ -226,27 +260,19 @@ def parse_browse(payload: object) -> list[TagInfo]:
     return tags
 
 
-def parse_history(payload: object) -> list[HistoryValue]:
-    """Values of one ``loggedTagValues`` result; a per-item error raises."""
+def parse_history(payload: object) -> tuple[list[HistoryValue], ItemError | None]:
+    """Values of one ``loggedTagValues`` result, and its per-item error."""
     rows = expect_list(payload, "loggedTagValues")
     if not rows or not isinstance(rows[0], Mapping):
         raise ProtocolError("The history answer has no result")
     error = item_error(rows[0].get("error"))
     if error is not None:
-        if error.code == "2":
-            raise NotFoundError(
-                f"No logged values: the tag is unknown or not logged ({error.description})"
-            )
-        if error.code in ARGUMENT_CODES:
-            raise InvalidArgumentError(f"The server refused the time range: {error.description}")
-        raise ServerError(f"The server could not read history: {error.description}")
+        return [], error
     values = []
     for entry in expect_list(rows[0].get("values"), "loggedTagValues.values"):
         value = entry.get("value") if isinstance(entry, Mapping) else None
-        if not isinstance(value, Mapping):
-            continue
-        timestamp = parse_timestamp(value.get("timestamp"))
-        if timestamp is None:
+        timestamp = parse_timestamp(value.get("timestamp")) if isinstance(value, Mapping) else None
+        if not isinstance(value, Mapping) or timestamp is None:
             continue
         quality = value.get("quality")
         main = quality.get("quality") if isinstance(quality, Mapping) else None
@@ -260,7 +286,18 @@ def parse_history(payload: object) -> list[HistoryValue]:
                 bounding=isinstance(flags, list) and "BOUNDING" in flags,
             )
         )
-    return values
+    return values, None
+
+
+def history_error(error: ItemError) -> WinCCError:
+    """The client error for a failed history request."""
+    if error.code == "2":
+        return NotFoundError(
+            f"No logged values: the tag is unknown or not logged ({error.description})"
+        )
+    if error.code in ARGUMENT_CODES:
+        return InvalidArgumentError(f"The server refused the time range: {error.description}")
+    return ServerError(f"The server could not read history: {error.description}")
 
 
 def _texts(raw: object, languages: Sequence[str]) -> dict[str, str]:
@@ -385,7 +422,9 @@ class UnifiedClient:
             )
         except AuthenticationError as err:
             raise _UnauthenticatedError from err
-        return parse_graphql(decode_json(body, field), field)
+        answer = parse_graphql(decode_json(body, field), field)
+        raise_for_errors(answer.errors)
+        return answer.data
 
     def _schedule_renewal(self, expires: datetime | None) -> None:
         # The server's Date and its expiry come from one clock; the local clock may differ.
@@ -408,8 +447,9 @@ class UnifiedClient:
             raise AuthenticationError(
                 "The server refused the login: check the user name and password"
             ) from err
-        self._token, expires = parse_session(raw)
-        self._schedule_renewal(expires)
+        answer = parse_session(raw)
+        self._token = session_token(answer)
+        self._schedule_renewal(answer.expires)
         _LOGGER.debug("Logged in to %s", self.url)
 
     async def _ensure_session(self) -> None:
@@ -418,13 +458,12 @@ class UnifiedClient:
                 await self._login()
             elif self._monotonic() >= self._renew_at:
                 try:
-                    self._token, expires = parse_session(
-                        await self._post(EXTEND, None, "extendSession")
-                    )
+                    answer = parse_session(await self._post(EXTEND, None, "extendSession"))
+                    self._token = session_token(answer)
                 except (_UnauthenticatedError, AuthenticationError, ProtocolError):
                     await self._login()
                 else:
-                    self._schedule_renewal(expires)
+                    self._schedule_renewal(answer.expires)
                     _LOGGER.debug("Renewed the session with %s", self.url)
 
     async def _call(self, query: str, variables: Mapping[str, Any] | None, field: str) -> Any:
@@ -490,7 +529,10 @@ class UnifiedClient:
             "e": end.isoformat() if end else None,
             "m": max_values,
         }
-        return parse_history(await self._call(LOGGED, variables, "loggedTagValues"))
+        values, error = parse_history(await self._call(LOGGED, variables, "loggedTagValues"))
+        if error is not None:
+            raise history_error(error)
+        return values
 
     async def active_alarms(
         self, server_filter: str | None = None, languages: Sequence[str] = ("en-US",)

@@ -1,0 +1,1 @@
+"""Tests of the async WinCC client against wincc-sim over loopback HTTPS."""

@@ -1,0 +1,97 @@
+"""Clients of both backends, connected to a fresh simulator that they trust."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+import ssl
+from urllib.parse import urlsplit
+
+import aiohttp
+import pytest
+
+from custom_components.wincc.client import ClassicClient, UnifiedClient
+from tests.conftest import SimHandle
+
+
+def address(url: str) -> tuple[str, int]:
+    """Host and port of a URL."""
+    parts = urlsplit(url)
+    assert parts.hostname is not None
+    assert parts.port is not None
+    return parts.hostname, parts.port
+
+
+@dataclass
+class RequestCounter:
+    """Counts the HTTP requests a session sends (through aiohttp's tracing)."""
+
+    count: int = 0
+
+    def trace_config(self) -> aiohttp.TraceConfig:
+        """A trace configuration that counts request starts."""
+        config = aiohttp.TraceConfig()
+
+        async def started(*_args: object) -> None:
+            self.count += 1
+
+        config.on_request_start.append(started)
+        return config
+
+
+@pytest.fixture
+def requests() -> RequestCounter:
+    """How many requests the test's session has sent."""
+    return RequestCounter()
+
+
+@pytest.fixture
+async def session(requests: RequestCounter) -> AsyncIterator[aiohttp.ClientSession]:
+    """The injected session, as Home Assistant would give one."""
+    async with aiohttp.ClientSession(trace_configs=[requests.trace_config()]) as client_session:
+        yield client_session
+
+
+class MonotonicClock:
+    """A monotonic clock the test moves, so session renewal is deterministic."""
+
+    def __init__(self) -> None:
+        """Start at zero."""
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        """The current reading."""
+        return self.now
+
+
+@pytest.fixture
+def monotonic() -> MonotonicClock:
+    """The clock the Unified client schedules renewals with."""
+    return MonotonicClock()
+
+
+@pytest.fixture
+async def unified(
+    session: aiohttp.ClientSession,
+    wincc_sim: SimHandle,
+    sim_ssl: ssl.SSLContext,
+    monotonic: MonotonicClock,
+) -> AsyncIterator[UnifiedClient]:
+    """A Unified client logged in as the operator."""
+    host, port = address(wincc_sim.unified_url)
+    client = UnifiedClient(
+        session, host, port, "operator", "operator", ssl=sim_ssl, monotonic=monotonic
+    )
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def classic(
+    session: aiohttp.ClientSession, wincc_sim: SimHandle, sim_ssl: ssl.SSLContext
+) -> AsyncIterator[ClassicClient]:
+    """A classic client as the operator."""
+    host, port = address(wincc_sim.classic_url)
+    client = ClassicClient(session, host, port, "operator", "operator", ssl=sim_ssl)
+    yield client
+    await client.close()
