@@ -237,7 +237,9 @@ async def test_own_session_when_none_is_injected(
     await client.close()
 
 
-async def test_failed_renewal_falls_back_to_login(unified: UnifiedClient, wincc_sim: SimHandle, monotonic: MonotonicClock) -> None:
+async def test_failed_renewal_falls_back_to_login(
+    unified: UnifiedClient, wincc_sim: SimHandle, monotonic: MonotonicClock
+) -> None:
     """If extendSession is refused (the server forgot the session), the client logs in."""
     await unified.login()
     wincc_sim.thread.call(wincc_sim.runtime.sessions.invalidate_all)
