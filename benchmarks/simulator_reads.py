@@ -6,7 +6,7 @@ reads all of them at once through a Unified ``tagValues`` query and a classic
 the ``Server-Timing`` header the simulator sets; the round trip includes the client's
 JSON decoding.
 
-Usage: .venv/bin/python benchmarks/simulator_reads.py [--tags 10000] [--rounds 7]
+Usage: .venv/bin/python -m benchmarks.simulator_reads [--tags 10000] [--rounds 7]
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def _quality_raw(row: Mapping[str, Any]) -> int | None:
 
 
 def _classic_value(name: str, row: object) -> TagValue:
-    if not isinstance(row, Mapping):
+    if not isinstance(row, dict):
         return TagValue(name, None, Quality.BAD, error=ItemError("?", "Malformed answer row"))
     error = _row_error(row)
     if error is not None:
@@ -88,7 +88,7 @@ def _classic_value(name: str, row: object) -> TagValue:
 
 
 def _rows(payload: object) -> list[Any]:
-    if isinstance(payload, Mapping) and "variableName" in payload:
+    if isinstance(payload, dict) and "variableName" in payload:
         return [payload]  # a single row, as GET Value/{tag} answers
     return expect_list(payload, "tagManagement/Values", "values", "Values")
 
@@ -98,7 +98,7 @@ def parse_value_rows(payload: object, names: Sequence[str]) -> dict[str, TagValu
     by_name = {
         clean_name(row["variableName"]): row
         for row in _rows(payload)
-        if isinstance(row, Mapping) and isinstance(row.get("variableName"), str)
+        if isinstance(row, dict) and isinstance(row.get("variableName"), str)
     }
     return {
         name: _classic_value(name, by_name[name])
@@ -113,7 +113,7 @@ def parse_write_rows(payload: object, names: Sequence[str]) -> dict[str, WriteRe
     by_name = {
         clean_name(row["variableName"]): row
         for row in _rows(payload)
-        if isinstance(row, Mapping) and isinstance(row.get("variableName"), str)
+        if isinstance(row, dict) and isinstance(row.get("variableName"), str)
     }
     return {
         name: WriteResult(name, _row_error(by_name[name]))
@@ -127,7 +127,7 @@ def parse_variables_page(payload: object) -> tuple[list[TagInfo], int | None]:
     """One page of ``tagManagement/variables`` and the next continuation point."""
     tags = []
     for row in expect_list(payload, "tagManagement/variables", "variables", "Variables"):
-        if not isinstance(row, Mapping):
+        if not isinstance(row, dict):
             continue
         name = as_text(row.get("variableName")) or as_text(row.get("name"))
         if name is None:
@@ -145,7 +145,7 @@ def parse_variables_page(payload: object) -> tuple[list[TagInfo], int | None]:
                 connection=as_text(row.get("connection")),
             )
         )
-    following = payload.get("continuationPoint") if isinstance(payload, Mapping) else None
+    following = payload.get("continuationPoint") if isinstance(payload, dict) else None
     return tags, as_int(following)
 
 
@@ -156,26 +156,24 @@ def parse_archive_names(payload: object, key: str) -> list[str]:
         for row in expect_list(
             payload, key, key.rpartition("/")[2].lower(), "archives", "variables"
         )
-        if (name := as_text(row.get("name")) if isinstance(row, Mapping) else as_text(row))
+        if (name := as_text(row.get("name")) if isinstance(row, dict) else as_text(row))
     ]
 
 
 def parse_logged_values(payload: object, name: str) -> tuple[list[HistoryValue], ItemError | None]:
     """The values of one archive tag from ``tagLogging/Values``, and its error."""
     for archive in expect_list(payload, "tagLogging/Values", "archives"):
-        if not isinstance(archive, Mapping):
+        if not isinstance(archive, dict):
             continue
         for variable in expect_list(archive.get("variables", []), "tagLogging variables"):
-            if not isinstance(variable, Mapping) or variable.get("name") != name:
+            if not isinstance(variable, dict) or variable.get("name") != name:
                 continue
             error = _row_error(variable)
             if error is not None:
                 return [], error
             values = []
             for row in expect_list(variable.get("values", []), "tagLogging values"):
-                timestamp = (
-                    parse_timestamp(row.get("timestamp")) if isinstance(row, Mapping) else None
-                )
+                timestamp = parse_timestamp(row.get("timestamp")) if isinstance(row, dict) else None
                 if timestamp is None:
                     continue
                 raw_quality = _quality_raw(row)
@@ -216,10 +214,10 @@ def parse_messages(payload: object, language: str) -> list[AlarmInstance]:
     for row in expect_list(payload, "alarmLogging/MessageList", "messages", "Messages"):
         name = (
             (as_text(row.get("name")) or as_text(str(row.get("messageNumber") or "")))
-            if isinstance(row, Mapping)
+            if isinstance(row, dict)
             else None
         )
-        if not isinstance(row, Mapping) or name is None:
+        if not isinstance(row, dict) or name is None:
             _LOGGER.warning("Skipping an alarm row without a name: %r", row)
             continue
         text, info = as_text(row.get("text")), as_text(row.get("infoText"))
@@ -309,7 +307,10 @@ class ClassicClient:
         for answer in answers:
             values.update(answer)
         # Answer under the caller's names, even where invisible characters were stripped.
-        return {name: replace(values[clean], name=name) for name, clean in cleaned.items()}
+        return {
+            name: values[clean] if name == clean else replace(values[clean], name=name)
+            for name, clean in cleaned.items()
+        }
 
     async def _read_chunk(self, names: Sequence[str]) -> dict[str, TagValue]:
         body = await self._send("POST", "tagManagement/Values", json={"variableNames": list(names)})
@@ -318,9 +319,9 @@ class ClassicClient:
             _LOGGER.debug("Empty answer for %d tags; reading them one by one", len(names))
             singles = await asyncio.gather(*(self._read_one(name) for name in names))
             return dict(zip(names, singles, strict=True))
-        values = parse_value_rows(decode_json(body, "tagManagement/Values"), names)
-        self._remember_kinds(decode_json(body, "tagManagement/Values"))
-        return values
+        payload = decode_json(body, "tagManagement/Values")
+        self._remember_kinds(payload)
+        return parse_value_rows(payload, names)
 
     async def _read_one(self, name: str) -> TagValue:
         body = await self._send("GET", f"tagManagement/Value/{quote(name, safe='')}")
@@ -331,7 +332,7 @@ class ClassicClient:
     def _remember_kinds(self, payload: object) -> None:
         if isinstance(payload, list):
             for row in payload:
-                if isinstance(row, Mapping) and isinstance(row.get("variableName"), str):
+                if isinstance(row, dict) and isinstance(row.get("variableName"), str):
                     kind = classic_kind(row.get("dataType"))
                     if kind is not DataKind.OTHER:
                         self._kinds[row["variableName"]] = kind

@@ -101,7 +101,7 @@ class _UnauthenticatedError(Exception):
 def _is_unauthenticated(error: Mapping[str, Any]) -> bool:
     # What an expired token returns is undocumented: look at the code and the words.
     extensions = error.get("extensions")
-    code = str(extensions.get("code", "")) if isinstance(extensions, Mapping) else ""
+    code = str(extensions.get("code", "")) if isinstance(extensions, dict) else ""
     message = str(error.get("message", "")).lower()
     return code in ("UNAUTHENTICATED", "401") or any(
         word in message for word in ("unauthenticated", "unauthorized", "not logged in")
@@ -113,23 +113,21 @@ class GraphQLAnswer:
     """The field asked for, and the request-level errors that came with it."""
 
     data: Any
-    errors: list[Mapping[str, Any]]
+    errors: Sequence[Mapping[str, Any]]
 
 
 def parse_graphql(payload: object, field: str) -> GraphQLAnswer:
     """Split a GraphQL answer into ``data[field]`` and its request-level errors."""
-    if not isinstance(payload, Mapping):
+    if not isinstance(payload, dict):
         raise ProtocolError("The GraphQL answer is not an object")
     raw_errors = payload.get("errors")
-    errors = (
-        [e for e in raw_errors if isinstance(e, Mapping)] if isinstance(raw_errors, list) else []
-    )
+    errors = [e for e in raw_errors if isinstance(e, dict)] if isinstance(raw_errors, list) else []
     if isinstance(raw_errors, list) and raw_errors and not errors:
         errors = [{"message": "unreadable error"}]
     data = payload.get("data")
     if errors:
-        return GraphQLAnswer(data.get(field) if isinstance(data, Mapping) else None, errors)
-    if not isinstance(data, Mapping) or field not in data:
+        return GraphQLAnswer(data.get(field) if isinstance(data, dict) else None, errors)
+    if not isinstance(data, dict) or field not in data:
         raise ProtocolError(f"The GraphQL answer has no data.{field}")
     return GraphQLAnswer(data[field], [])
 
@@ -142,7 +140,7 @@ def raise_for_errors(errors: Sequence[Mapping[str, Any]]) -> None:
         raise _UnauthenticatedError
     messages = "; ".join(str(e.get("message", "")) for e in errors) or "unknown error"
     codes = {
-        str(e["extensions"].get("code")) for e in errors if isinstance(e.get("extensions"), Mapping)
+        str(e["extensions"].get("code")) for e in errors if isinstance(e.get("extensions"), dict)
     }
     if codes & ARGUMENT_CODES:
         raise InvalidArgumentError(f"The server refused the request: {messages}")
@@ -160,7 +158,7 @@ class SessionAnswer:
 
 def parse_session(raw: object) -> SessionAnswer:
     """Token, expiry and error of a ``Session`` (code "0" is success)."""
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         raise ProtocolError("The login answer has no session")
     error = item_error(raw.get("error"))
     token = as_text(raw.get("token"))
@@ -186,16 +184,16 @@ def session_token(answer: SessionAnswer) -> str:
 
 
 def _unified_value(name: str, row: object) -> TagValue:
-    if not isinstance(row, Mapping):
+    if not isinstance(row, dict):
         return TagValue(name, None, Quality.BAD, error=ItemError("?", "Malformed answer row"))
     error = item_error(row.get("error"))
     value = row.get("value")
-    if error is not None or not isinstance(value, Mapping):
+    if error is not None or not isinstance(value, dict):
         return TagValue(
             name, None, Quality.BAD, error=error or ItemError("?", "The answer row has no value")
         )
     quality = value.get("quality")
-    main = quality.get("quality") if isinstance(quality, Mapping) else None
+    main = quality.get("quality") if isinstance(quality, dict) else None
     return TagValue(
         name,
         as_scalar(value.get("value")),
@@ -210,7 +208,7 @@ def parse_tag_values(payload: object, names: Sequence[str]) -> dict[str, TagValu
     rows = expect_list(payload, "tagValues")
     by_name: dict[str, object] = {}
     for index, row in enumerate(rows):
-        name = row.get("name") if isinstance(row, Mapping) else None
+        name = row.get("name") if isinstance(row, dict) else None
         if isinstance(name, str):
             by_name[name] = row
         elif index < len(names):
@@ -227,7 +225,7 @@ def parse_write_results(payload: object, names: Sequence[str]) -> dict[str, Writ
     """Rows of ``writeTagValues``; a missing row is an unconfirmed write."""
     results: dict[str, WriteResult] = {}
     for row in expect_list(payload, "writeTagValues"):
-        if isinstance(row, Mapping) and isinstance(row.get("name"), str):
+        if isinstance(row, dict) and isinstance(row.get("name"), str):
             results[row["name"]] = WriteResult(row["name"], item_error(row.get("error")))
     return {
         name: results.get(name, WriteResult(name, ItemError("?", "The server did not confirm")))
@@ -239,7 +237,7 @@ def parse_browse(payload: object) -> list[TagInfo]:
     """Leaf tags among ``browse`` results; structure tags, alarms and the rest are skipped."""
     tags = []
     for row in expect_list(payload, "browse"):
-        if not isinstance(row, Mapping):
+        if not isinstance(row, dict):
             continue
         name = as_text(row.get("name"))
         object_type = row.get("objectType")
@@ -270,12 +268,12 @@ def parse_history(payload: object) -> tuple[list[HistoryValue], ItemError | None
         return [], error
     values = []
     for entry in expect_list(rows[0].get("values"), "loggedTagValues.values"):
-        value = entry.get("value") if isinstance(entry, Mapping) else None
-        timestamp = parse_timestamp(value.get("timestamp")) if isinstance(value, Mapping) else None
-        if not isinstance(value, Mapping) or timestamp is None:
+        value = entry.get("value") if isinstance(entry, dict) else None
+        timestamp = parse_timestamp(value.get("timestamp")) if isinstance(value, dict) else None
+        if not isinstance(value, dict) or timestamp is None:
             continue
         quality = value.get("quality")
-        main = quality.get("quality") if isinstance(quality, Mapping) else None
+        main = quality.get("quality") if isinstance(quality, dict) else None
         flags = entry.get("flags")
         values.append(
             HistoryValue(
@@ -314,9 +312,9 @@ def parse_alarms(payload: object, languages: Sequence[str]) -> list[AlarmInstanc
     """``activeAlarms`` rows; a row without a name or instance ID is skipped and logged."""
     alarms = []
     for row in expect_list(payload, "activeAlarms"):
-        name = as_text(row.get("name")) if isinstance(row, Mapping) else None
-        instance_id = as_int(row.get("instanceID")) if isinstance(row, Mapping) else None
-        if not isinstance(row, Mapping) or name is None or instance_id is None:
+        name = as_text(row.get("name")) if isinstance(row, dict) else None
+        instance_id = as_int(row.get("instanceID")) if isinstance(row, dict) else None
+        if not isinstance(row, dict) or name is None or instance_id is None:
             _LOGGER.warning("Skipping an alarm row without name or instance ID: %r", row)
             continue
         state_machine = as_text(row.get("stateMachine"))
@@ -353,7 +351,7 @@ def parse_alarm_results(payload: object) -> list[AlarmActionResult]:
     """Rows of ``acknowledgeAlarms``."""
     results = []
     for row in expect_list(payload, "acknowledgeAlarms"):
-        if not isinstance(row, Mapping):
+        if not isinstance(row, dict):
             raise ProtocolError("An acknowledgment result is not an object")
         results.append(
             AlarmActionResult(

@@ -1,0 +1,1 @@
+"""Scripts that print performance figures; run them as modules from the repository root."""
