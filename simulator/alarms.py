@@ -222,32 +222,44 @@ class AlarmEngine:
             )
         return targets
 
-    def acknowledge(
-        self, name: str, instance_id: int, now: datetime, user: str
+    def _act(
+        self,
+        name: str,
+        instance_id: int,
+        verb: str,
+        allowed: Callable[[AlarmInstance], bool],
+        apply: Callable[[AlarmInstance], None],
     ) -> list[AlarmResult]:
-        """Acknowledge one instance, or every instance of the alarm for ID 0."""
+        """Apply an operator action to one instance, or all of an alarm's for ID 0."""
         targets = self._targets(name, instance_id)
         if isinstance(targets, AlarmResult):
             return [targets]
-        acknowledged = {
-            AlarmState.RAISED: AlarmState.RAISED_ACKNOWLEDGED,
-            AlarmState.RAISED_CLEARED: AlarmState.RAISED_CLEARED_ACKNOWLEDGED,
-        }
         results = []
         for instance in targets:
-            if (
-                instance.definition.state_machine not in ACKNOWLEDGEABLE
-                or instance.state not in acknowledged
-            ):
+            if not allowed(instance):
                 results.append(
                     AlarmResult(
                         name,
                         instance.instance_id,
                         NOT_IN_STATE,
-                        f"Alarm cannot be acknowledged in state {instance.state}",
+                        f"Alarm cannot be {verb} in state {instance.state}",
                     )
                 )
                 continue
+            apply(instance)
+            results.append(AlarmResult(name, instance.instance_id, 0))
+        return results
+
+    def acknowledge(
+        self, name: str, instance_id: int, now: datetime, user: str
+    ) -> list[AlarmResult]:
+        """Acknowledge one instance, or every instance of the alarm for ID 0."""
+        acknowledged = {
+            AlarmState.RAISED: AlarmState.RAISED_ACKNOWLEDGED,
+            AlarmState.RAISED_CLEARED: AlarmState.RAISED_CLEARED_ACKNOWLEDGED,
+        }
+
+        def apply(instance: AlarmInstance) -> None:
             self._transition(
                 instance,
                 acknowledged[instance.state],
@@ -256,44 +268,42 @@ class AlarmEngine:
                 user_name=user,
                 change_reason="ALARM_STATE_CHANGED_ACKNOWLEDGE_EVENT",
             )
-            results.append(AlarmResult(name, instance.instance_id, 0))
-        return results
+
+        return self._act(
+            name,
+            instance_id,
+            "acknowledged",
+            lambda i: i.definition.state_machine in ACKNOWLEDGEABLE and i.state in acknowledged,
+            apply,
+        )
 
     def reset(self, name: str, instance_id: int, now: datetime, user: str) -> list[AlarmResult]:
         """Reset acknowledged, cleared instances of an alarm that needs a reset."""
-        targets = self._targets(name, instance_id)
-        if isinstance(targets, AlarmResult):
-            return [targets]
         resettable = (
             AlarmState.RAISED_ACKNOWLEDGED_CLEARED,
             AlarmState.RAISED_CLEARED_ACKNOWLEDGED,
         )
-        results = []
-        for instance in targets:
-            if (
-                instance.definition.state_machine not in RESET_REQUIRED
-                or instance.state not in resettable
-            ):
-                results.append(
-                    AlarmResult(
-                        name,
-                        instance.instance_id,
-                        NOT_IN_STATE,
-                        f"Alarm cannot be reset in state {instance.state}",
-                    )
-                )
-                continue
-            reset = replace(
-                instance,
-                state=AlarmState.NORMAL,
-                modification_time=now,
-                reset_time=now,
-                user_name=user,
-                change_reason="ALARM_STATE_CHANGED_RESET_EVENT",
+
+        def apply(instance: AlarmInstance) -> None:
+            self._record(
+                Reason.REMOVED,
+                replace(
+                    instance,
+                    state=AlarmState.NORMAL,
+                    modification_time=now,
+                    reset_time=now,
+                    user_name=user,
+                    change_reason="ALARM_STATE_CHANGED_RESET_EVENT",
+                ),
             )
-            self._record(Reason.REMOVED, reset)
-            results.append(AlarmResult(name, instance.instance_id, 0))
-        return results
+
+        return self._act(
+            name,
+            instance_id,
+            "reset",
+            lambda i: i.definition.state_machine in RESET_REQUIRED and i.state in resettable,
+            apply,
+        )
 
     def restart(self, now: datetime) -> None:
         """A runtime restart: every instance is removed and instance IDs start again.

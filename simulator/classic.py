@@ -251,15 +251,6 @@ async def get_groups(call: Call) -> web.StreamResponse:
     return _page(call, "groups", [{"name": g, "variableCount": len(v)} for g, v in groups.items()])
 
 
-async def get_group(call: Call) -> web.StreamResponse:
-    """One tag group and its tags."""
-    call.require(Right.READ)
-    names = _grouped(call.runtime, "group").get(call.params[0])
-    if names is None:
-        raise ClassicError(404, f"Group {call.params[0]} not found")
-    return _json({"name": call.params[0], "variables": names}, call)
-
-
 async def get_connections(call: Call) -> web.StreamResponse:
     """Connections (PLC links), paged."""
     call.require(Right.READ)
@@ -274,13 +265,22 @@ async def get_connections(call: Call) -> web.StreamResponse:
     )
 
 
-async def get_connection(call: Call) -> web.StreamResponse:
-    """One connection and its tags."""
-    call.require(Right.READ)
-    names = _grouped(call.runtime, "connection").get(call.params[0])
-    if names is None:
-        raise ClassicError(404, f"Connection {call.params[0]} not found")
-    return _json({"name": call.params[0], "variables": names}, call)
+def _members(attribute: str, label: str) -> Handler:
+    """A handler that lists the tags of one group or connection."""
+
+    async def members(call: Call) -> web.StreamResponse:
+        call.require(Right.READ)
+        names = _grouped(call.runtime, attribute).get(call.params[0])
+        if names is None:
+            raise ClassicError(404, f"{label} {call.params[0]} not found")
+        return _json({"name": call.params[0], "variables": names}, call)
+
+    members.__doc__ = f"One {label.lower()} and its tags."
+    return members
+
+
+get_group = _members("group", "Group")
+get_connection = _members("connection", "Connection")
 
 
 async def get_structure_types(call: Call) -> web.StreamResponse:
