@@ -228,6 +228,17 @@ class Plant:
         self.alarms.evaluate(self._value_of, self._time)
         return coerced
 
+    def add_tag(self, definition: TagDefinition) -> None:
+        """Add a tag at run time, as an engineer changing the project would."""
+        if definition.name in self.definitions:
+            raise ValueError(f"tag {definition.name} exists")
+        self.definitions[definition.name] = definition
+        self._store.now = self._time
+        self._store.current[definition.name] = definition.initial
+        self._store.changed_at[definition.name] = self._time
+        if definition.logged:
+            self._history[definition.name] = deque(maxlen=HISTORY_LIMIT)
+
     def force_quality(self, name: str, quality: int | None) -> None:
         """Force a tag's quality byte (None returns it to good), as a failing link would."""
         self.definition(name)

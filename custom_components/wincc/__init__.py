@@ -2,19 +2,117 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
 
-PLATFORMS: list[Platform] = []
+from .client import AuthenticationError, CertificateError, WinCCError
+from .connection import client_for, tls_settings
+from .const import DOMAIN, ISSUE_TLS_UNVERIFIED
+from .coordinator import WinCCConfigEntry, WinCCCoordinator, WinCCRuntimeData
+from .entity import entry_key, runtime_device
+from .exceptions import translation_key
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.NUMBER,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TEXT,
+]
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Set up a WinCC server from a config entry."""
+async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> bool:
+    """Connect to the server, read every exposed tag once, and add the entities."""
+    client = client_for(hass, entry.data)
+    try:
+        await client.login()
+    except AuthenticationError as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN,
+            translation_key="invalid_auth",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    except CertificateError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="certificate_changed",
+            translation_placeholders={"fingerprint": err.fingerprint or "?"},
+        ) from err
+    except WinCCError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key=translation_key(err),
+            translation_placeholders={"error": str(err)},
+        ) from err
+    coordinator = WinCCCoordinator(hass, entry, client)
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except BaseException:
+        await client.close()
+        raise
+    entry.runtime_data = WinCCRuntimeData(client, coordinator)
+    coordinator.runtime_device_id = (
+        dr.async_get(hass)
+        .async_get_or_create(config_entry_id=entry.entry_id, **runtime_device(entry))
+        .id
+    )
+    _remove_stale_entities(hass, entry, coordinator)
+    _update_tls_issue(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Unload a WinCC config entry."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+async def async_unload_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> bool:
+    """Remove the entities and end the server session."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await entry.runtime_data.client.close()
+    return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> None:
+    """Forget the entry's repair issue with it."""
+    ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_TLS_UNVERIFIED}_{entry.entry_id}")
+
+
+def _update_tls_issue(hass: HomeAssistant, entry: WinCCConfigEntry) -> None:
+    """Report unverified TLS for as long as the entry uses it."""
+    issue_id = f"{ISSUE_TLS_UNVERIFIED}_{entry.entry_id}"
+    settings = tls_settings(entry.data)
+    if settings.verify or settings.fingerprint or settings.ca_pem:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_TLS_UNVERIFIED,
+        translation_placeholders={"title": entry.title},
+    )
+
+
+def _remove_stale_entities(
+    hass: HomeAssistant, entry: WinCCConfigEntry, coordinator: WinCCCoordinator
+) -> None:
+    """Drop entities of tags no longer exposed (or now of another platform), and
+    sub-devices left without entities."""
+    entities = er.async_get(hass)
+    expected = {
+        (tag.platform.value, f"{entry_key(entry)}_{tag.name}") for tag in coordinator.tags.values()
+    }
+    for entity in er.async_entries_for_config_entry(entities, entry.entry_id):
+        if (entity.domain, entity.unique_id) not in expected:
+            entities.async_remove(entity.entity_id)
+    devices = dr.async_get(hass)
+    wanted = {(DOMAIN, entry_key(entry))} | {
+        (DOMAIN, f"{entry_key(entry)}_{part}")
+        for tag in coordinator.tags.values()
+        if (part := tag.structure or tag.group)
+    }
+    for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
+        if not device.identifiers & wanted:
+            devices.async_update_device(device.id, remove_config_entry_id=entry.entry_id)

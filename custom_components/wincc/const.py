@@ -1,5 +1,30 @@
 """Constants shared across the WinCC integration."""
 
+from datetime import timedelta
 from typing import Final
 
 DOMAIN: Final = "wincc"
+
+# Config entry data
+CONF_SERVER_TYPE: Final = "server_type"
+CONF_TLS_FINGERPRINT: Final = "tls_fingerprint"
+CONF_TLS_CA_PEM: Final = "tls_ca_pem"
+CONF_TLS_VERIFY: Final = "tls_verify"
+
+SERVER_TYPE_AUTO: Final = "auto"
+DEFAULT_PORTS: Final = {"unified": 443, "classic": 34568}
+
+# Config entry options
+OPT_TAGS: Final = "tags"
+OPT_PATTERNS: Final = "follow_patterns"
+OPT_SCAN_INTERVAL: Final = "scan_interval"
+OPT_READ_ONLY: Final = "read_only"
+OPT_TOLERATED_FAILURES: Final = "tolerated_failures"
+
+DEFAULT_SCAN_INTERVAL: Final = 10  # seconds
+MIN_SCAN_INTERVAL: Final = 1
+DEFAULT_TOLERATED_FAILURES: Final = 2
+# How often followed patterns are browsed again for new tags.
+PATTERN_REFRESH: Final = timedelta(minutes=10)
+
+ISSUE_TLS_UNVERIFIED: Final = "tls_unverified"

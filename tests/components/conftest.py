@@ -1,8 +1,108 @@
-"""Fixtures for the integration tests."""
+"""Config entries for both server types, pointing at wincc-sim with its certificate pinned."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.wincc.client import DataKind
+from custom_components.wincc.client.parsing import unified_kind
+from custom_components.wincc.const import (
+    CONF_SERVER_TYPE,
+    CONF_TLS_FINGERPRINT,
+    DOMAIN,
+    OPT_PATTERNS,
+    OPT_READ_ONLY,
+    OPT_SCAN_INTERVAL,
+    OPT_TAGS,
+    OPT_TOLERATED_FAILURES,
+)
+from custom_components.wincc.tags import TagConfig
+from tests.client.conftest import address
+from tests.conftest import SimHandle
+
+# The demo plant's tags the entries expose, and which of them Home Assistant may write.
+EXPOSED = [
+    "Tank1_Level",
+    "Tank1_Temperature",
+    "Pump1_Status",
+    "Pump1_Command",
+    "Boiler.Temperature",
+    "Boiler.Setpoint",
+    "Conveyor_ItemCount",
+    "Energy_Meter",
+    "Batch_Name",
+]
+WRITABLE = {"Pump1_Command", "Boiler.Setpoint", "Batch_Name"}
 
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant's loader find custom_components/wincc."""
+
+
+def tag_config(sim: SimHandle, local: str, *, unified: bool, writable: bool = False) -> TagConfig:
+    """The stored configuration of a demo-plant tag, as the config flow would save it."""
+    definition = sim.runtime.plant.definitions[local]
+    system = f"{sim.runtime.system}::" if unified else ""
+    structure = f"{system}{definition.structure}" if definition.structure else None
+    return TagConfig(
+        name=f"{system}{local}",
+        kind=unified_kind(definition.data_type.unified_name),
+        display_name=definition.display.get("en-US", local),
+        data_type=definition.data_type.unified_name if unified else str(definition.data_type.classic_code),
+        unit=None if unified else definition.unit,
+        structure=structure,
+        group=None if unified else definition.group,
+    ).with_writable(writable)
+
+
+EntryFactory = Callable[..., MockConfigEntry]
+
+
+@pytest.fixture
+def make_entry(wincc_sim: SimHandle) -> EntryFactory:
+    """Build a config entry for one face of the simulator."""
+
+    def build(server_type: str = "unified", tags: list[str] | None = None, **options: Any) -> MockConfigEntry:
+        unified = server_type == "unified"
+        host, port = address(wincc_sim.unified_url if unified else wincc_sim.classic_url)
+        configs = [tag_config(wincc_sim, t, unified=unified, writable=t in WRITABLE) for t in tags or EXPOSED]
+        return MockConfigEntry(
+            domain=DOMAIN,
+            title=f"WinCC {server_type}",
+            unique_id=f"{host}:{port}",
+            data={
+                CONF_SERVER_TYPE: server_type,
+                CONF_HOST: host,
+                CONF_PORT: port,
+                CONF_USERNAME: "operator",
+                CONF_PASSWORD: "operator",
+                CONF_TLS_FINGERPRINT: wincc_sim.certificate.fingerprint,
+            },
+            options={
+                OPT_TAGS: {c.name: c.as_options() for c in configs},
+                OPT_PATTERNS: [],
+                OPT_SCAN_INTERVAL: 10,
+                OPT_READ_ONLY: False,
+                OPT_TOLERATED_FAILURES: 2,
+            }
+            | options,
+        )
+
+    return build
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add and set up an entry, and wait for its entities."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+__all__ = ["DataKind", "EntryFactory", "setup_entry", "tag_config"]

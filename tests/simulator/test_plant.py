@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from simulator.clock import Clock, iso, parse_iso
-from simulator.description import load_description, parse_description, pick_text
+from simulator.description import TagDefinition, load_description, parse_description, pick_text
 from simulator.plant import MAX_CATCH_UP_STEPS, NotALeafError, Plant, UnknownTagError
 from simulator.runtime import Runtime, RuntimeOptions
-from simulator.tagtypes import WriteRejectedError, quality_code, unified_quality
+from simulator.tagtypes import DATA_TYPES, WriteRejectedError, quality_code, unified_quality
 from simulator.users import Directory, Right, load_users
 from tests.conftest import SIM_START
 
@@ -208,3 +208,15 @@ def test_runtime_restart_clears_on_demand_reads() -> None:
     runtime.fetched.add("Tank2_Temperature")
     runtime.restart()
     assert runtime.fetched == set()
+
+
+def test_tags_can_be_added_at_run_time(plant: Plant) -> None:
+    """A new tag reads, writes and logs like the others; names stay unique."""
+    tag = TagDefinition(name="Mixer_Speed", data_type=DATA_TYPES["Real"], initial=3.0, connection="PLC_Line", group="Line", logged=True)
+    plant.add_tag(tag)
+    assert plant.read("Mixer_Speed").value == 3.0
+    plant.write("Mixer_Speed", 4.0)
+    _step(plant, 10)
+    assert plant.history("Mixer_Speed")[-1].value == 4.0
+    with pytest.raises(ValueError, match="exists"):
+        plant.add_tag(tag)

@@ -1,0 +1,140 @@
+"""The base of every tag entity: identity, devices, availability, and quiet updates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .client import Quality, ServerType, TagValue
+from .const import CONF_SERVER_TYPE, DOMAIN
+from .coordinator import WinCCConfigEntry, WinCCCoordinator
+from .tags import TagConfig
+
+MODELS = {ServerType.UNIFIED: "WinCC Unified", ServerType.CLASSIC: "WinCC V7/V8 (REST)"}
+
+
+def entry_key(entry: WinCCConfigEntry) -> str:
+    """The stable key of an entry: its unique ID, which never changes after creation."""
+    return entry.unique_id or entry.entry_id
+
+
+def runtime_device(entry: WinCCConfigEntry) -> DeviceInfo:
+    """The device standing for the WinCC runtime itself."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, entry_key(entry))},
+        name=entry.title,
+        manufacturer="Siemens",
+        model=MODELS.get(ServerType(entry.data[CONF_SERVER_TYPE]), "WinCC"),
+    )
+
+
+def tag_device(coordinator: WinCCCoordinator, tag: TagConfig) -> DeviceInfo:
+    """A tag's device: its structure tag, or its classic group, via the runtime's."""
+    entry = coordinator.config_entry
+    part = tag.structure or tag.group
+    if part is None or coordinator.runtime_device_id is None:
+        return runtime_device(entry)
+    return DeviceInfo(
+        identifiers={(DOMAIN, f"{entry_key(entry)}_{part}")},
+        name=part.rpartition("::")[2],
+        manufacturer="Siemens",
+        model=MODELS.get(ServerType(entry.data[CONF_SERVER_TYPE]), "WinCC"),
+        via_device_id=coordinator.runtime_device_id,
+    )
+
+
+def name_within_device(name: str, device_name: str | None) -> str:
+    """The entity name without a leading device name: "Boiler setpoint" on "Boiler" is
+    "Setpoint", since Home Assistant shows the device name before it anyway."""
+    if (
+        device_name
+        and name.lower().startswith(f"{device_name.lower()} ")
+        and len(name) > len(device_name) + 1
+    ):
+        rest = name[len(device_name) + 1 :]
+        return rest[0].upper() + rest[1:]
+    return name
+
+
+class WinCCTagEntity(CoordinatorEntity[WinCCCoordinator]):
+    """An entity for one tag. It writes its state only when its own tag changed."""
+
+    _attr_has_entity_name = True
+    _attr_translation_key = "tag"
+
+    def __init__(self, coordinator: WinCCCoordinator, tag: TagConfig) -> None:
+        """Describe the entity for ``tag``."""
+        super().__init__(coordinator)
+        self.tag = tag
+        entry = coordinator.config_entry
+        self._attr_unique_id = f"{entry_key(entry)}_{tag.name}"
+        self._attr_device_info = tag_device(coordinator, tag)
+        self._attr_name = name_within_device(tag.entity_name, self._attr_device_info.get("name"))
+        self._written: tuple[object, ...] | None = None
+
+    @property
+    def tag_value(self) -> TagValue | None:
+        """The latest reading of this entity's tag."""
+        return (self.coordinator.data or {}).get(self.tag.name)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable when polling failed too often, or the tag is bad or failed."""
+        value = self.tag_value
+        return (
+            super().available
+            and value is not None
+            and value.ok
+            and value.quality is not Quality.BAD
+        )
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The quality (uncertain values stay available and say so here)."""
+        value = self.tag_value
+        if value is None or not value.ok:
+            return None
+        return {"quality": value.quality.value, "quality_code": value.quality_raw}
+
+    def _state_key(self) -> tuple[object, ...]:
+        value = self.tag_value
+        if value is None:
+            return (self.available,)
+        return (self.available, value.value, value.quality, value.error)
+
+    async def async_added_to_hass(self) -> None:
+        """Remember what the first state shows."""
+        await super().async_added_to_hass()
+        self._written = self._state_key()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write a state only when this tag's value, quality or availability changed."""
+        key = self._state_key()
+        if key != self._written:
+            self._written = key
+            self.async_write_ha_state()
+
+
+def async_setup_tag_entities(
+    entry: WinCCConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    platform: Platform,
+    factory: Callable[[WinCCCoordinator, TagConfig], Entity],
+) -> None:
+    """Add an entity for every tag of this platform, now and when tags appear later."""
+    coordinator = entry.runtime_data.coordinator
+
+    @callback
+    def add(tags: Iterable[TagConfig]) -> None:
+        async_add_entities(factory(coordinator, tag) for tag in tags if tag.platform is platform)
+
+    add(coordinator.tags.values())
+    entry.async_on_unload(coordinator.async_add_tag_listener(add))

@@ -1,0 +1,73 @@
+"""Maps client errors onto Home Assistant's, once, with translated messages.
+
+Entities and services never catch client errors themselves; they call these.
+"""
+
+from __future__ import annotations
+
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.update_coordinator import UpdateFailed
+
+from .client import (
+    AuthenticationError,
+    CertificateError,
+    InvalidArgumentError,
+    NotFoundError,
+    PermissionDeniedError,
+    ProtocolError,
+    ServerBusyError,
+    ServerError,
+    UnsupportedFeatureError,
+    WinCCConnectionError,
+    WinCCError,
+    WinCCTimeoutError,
+)
+from .const import DOMAIN
+
+# The most specific class first: translation keys in translations/*.json "exceptions".
+_KEYS: tuple[tuple[type[WinCCError], str], ...] = (
+    (AuthenticationError, "invalid_auth"),
+    (PermissionDeniedError, "no_permission"),
+    (CertificateError, "certificate_not_trusted"),
+    (WinCCTimeoutError, "timeout"),
+    (WinCCConnectionError, "cannot_connect"),
+    (ServerBusyError, "server_busy"),
+    (ServerError, "server_error"),
+    (NotFoundError, "not_found"),
+    (ProtocolError, "protocol_error"),
+    (UnsupportedFeatureError, "unsupported"),
+    (InvalidArgumentError, "invalid_argument"),
+)
+
+
+def translation_key(err: WinCCError) -> str:
+    """The translation key that describes a client error."""
+    return next((key for kind, key in _KEYS if isinstance(err, kind)), "unknown_error")
+
+
+def update_failed(err: WinCCError) -> UpdateFailed:
+    """An ``UpdateFailed`` for a failed poll, honouring the server's retry hint."""
+    return UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key=translation_key(err),
+        translation_placeholders={"error": str(err)},
+        retry_after=err.retry_after if isinstance(err, ServerBusyError) else None,
+    )
+
+
+def action_failed(err: WinCCError) -> HomeAssistantError:
+    """The error a user sees when an action (a write, an acknowledgment) fails.
+
+    A request the server or client refuses as invalid is the caller's mistake
+    (``ServiceValidationError``); everything else is a failure (``HomeAssistantError``).
+    """
+    error_class = (
+        ServiceValidationError
+        if isinstance(err, InvalidArgumentError | UnsupportedFeatureError)
+        else HomeAssistantError
+    )
+    return error_class(
+        translation_domain=DOMAIN,
+        translation_key=translation_key(err),
+        translation_placeholders={"error": str(err)},
+    )

@@ -1,0 +1,82 @@
+"""Numbers for numeric tags Home Assistant may write, within their limits."""
+
+from __future__ import annotations
+
+from homeassistant.components.number import NumberEntity, NumberEntityDescription, NumberMode
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .client import DataKind
+from .const import DOMAIN
+from .coordinator import WinCCConfigEntry, WinCCCoordinator
+from .entity import WinCCTagEntity, async_setup_tag_entities
+from .tags import TagConfig
+
+# One write at a time per platform: WinCC itself does not rate-limit.
+PARALLEL_UPDATES = 1
+# Without limits from the user, allow what a 32-bit PLC value can hold.
+DEFAULT_MINIMUM = -2_147_483_648.0
+DEFAULT_MAXIMUM = 2_147_483_647.0
+
+
+class WinCCNumber(WinCCTagEntity, NumberEntity):
+    """A writable numeric tag, such as a setpoint."""
+
+    _attr_mode = NumberMode.BOX
+
+    def __init__(self, coordinator: WinCCCoordinator, tag: TagConfig) -> None:
+        """Describe the number, with the user's limits and step."""
+        super().__init__(coordinator, tag)
+        integer = tag.kind is DataKind.INTEGER
+        self.entity_description = NumberEntityDescription(
+            key=tag.name,
+            native_unit_of_measurement=tag.effective_unit,
+            native_min_value=tag.minimum if tag.minimum is not None else DEFAULT_MINIMUM,
+            native_max_value=tag.maximum if tag.maximum is not None else DEFAULT_MAXIMUM,
+            native_step=tag.step if tag.step is not None else (1.0 if integer else None),
+        )
+
+    @property
+    def native_value(self) -> float | None:
+        """The tag's value as a number."""
+        value = self.tag_value
+        if (
+            value is None
+            or isinstance(value.value, bool)
+            or not isinstance(value.value, int | float)
+        ):
+            return None
+        return float(value.value)
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Write a value inside the limits (whole numbers for integer tags)."""
+        if not self.native_min_value <= value <= self.native_max_value:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="out_of_range",
+                translation_placeholders={
+                    "value": str(value),
+                    "tag": self.tag.entity_name,
+                    "minimum": str(self.native_min_value),
+                    "maximum": str(self.native_max_value),
+                },
+            )
+        if self.tag.kind is DataKind.INTEGER:
+            if not float(value).is_integer():
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="not_whole_number",
+                    translation_placeholders={"value": str(value), "tag": self.tag.entity_name},
+                )
+            await self.coordinator.async_write(self.tag, int(value))
+            return
+        await self.coordinator.async_write(self.tag, float(value))
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: WinCCConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
+) -> None:
+    """Add a number for every writable numeric tag."""
+    async_setup_tag_entities(entry, async_add_entities, Platform.NUMBER, WinCCNumber)

@@ -1,0 +1,82 @@
+"""Sensors for read-only numeric and text tags."""
+
+from __future__ import annotations
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .client import DataKind, Scalar
+from .coordinator import WinCCConfigEntry, WinCCCoordinator
+from .entity import WinCCTagEntity, async_setup_tag_entities
+from .tags import TagConfig
+
+# Reads are batched by the coordinator; entities never poll on their own.
+PARALLEL_UPDATES = 0
+
+# A unit the server reports suggests a device class; the user can override both.
+DEVICE_CLASS_BY_UNIT: dict[str, tuple[SensorDeviceClass, SensorStateClass]] = {
+    **dict.fromkeys(
+        ("°C", "°F", "K"), (SensorDeviceClass.TEMPERATURE, SensorStateClass.MEASUREMENT)
+    ),
+    **dict.fromkeys(("W", "kW", "MW"), (SensorDeviceClass.POWER, SensorStateClass.MEASUREMENT)),
+    **dict.fromkeys(
+        ("Wh", "kWh", "MWh"), (SensorDeviceClass.ENERGY, SensorStateClass.TOTAL_INCREASING)
+    ),
+    **dict.fromkeys(
+        ("Pa", "hPa", "kPa", "bar", "mbar"),
+        (SensorDeviceClass.PRESSURE, SensorStateClass.MEASUREMENT),
+    ),
+    "V": (SensorDeviceClass.VOLTAGE, SensorStateClass.MEASUREMENT),
+    "A": (SensorDeviceClass.CURRENT, SensorStateClass.MEASUREMENT),
+    "Hz": (SensorDeviceClass.FREQUENCY, SensorStateClass.MEASUREMENT),
+}
+NUMERIC = (DataKind.FLOAT, DataKind.INTEGER)
+
+
+def describe(tag: TagConfig) -> SensorEntityDescription:
+    """The sensor description of a tag, from its kind, unit and the user's overrides."""
+    if tag.kind not in NUMERIC:
+        return SensorEntityDescription(key=tag.name)
+    unit = tag.effective_unit
+    device_class, state_class = DEVICE_CLASS_BY_UNIT.get(
+        unit or "", (None, SensorStateClass.MEASUREMENT)
+    )
+    if tag.device_class:
+        device_class = SensorDeviceClass(tag.device_class)
+    if tag.state_class:
+        state_class = SensorStateClass(tag.state_class)
+    return SensorEntityDescription(
+        key=tag.name,
+        native_unit_of_measurement=unit,
+        device_class=device_class,
+        state_class=state_class,
+    )
+
+
+class WinCCSensor(WinCCTagEntity, SensorEntity):
+    """A read-only tag's value."""
+
+    def __init__(self, coordinator: WinCCCoordinator, tag: TagConfig) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, tag)
+        self.entity_description = describe(tag)
+
+    @property
+    def native_value(self) -> Scalar | None:
+        """The tag's value."""
+        value = self.tag_value
+        return None if value is None else value.value
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: WinCCConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
+) -> None:
+    """Add a sensor for every read-only numeric or text tag."""
+    async_setup_tag_entities(entry, async_add_entities, Platform.SENSOR, WinCCSensor)

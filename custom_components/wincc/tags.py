@@ -1,0 +1,110 @@
+"""The tags an entry exposes, as stored in its options, and which entity each becomes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from enum import StrEnum
+from typing import Any, Self
+
+from homeassistant.const import Platform
+
+from .client import DataKind, TagInfo
+from .const import OPT_TAGS
+
+
+class Writability(StrEnum):
+    """Whether Home Assistant may write a tag."""
+
+    READ_ONLY = "read_only"
+    WRITABLE = "writable"
+
+
+# Which platform a tag becomes: by its kind, read-only or marked writable.
+PLATFORMS_BY_KIND: dict[DataKind, tuple[Platform, Platform | None]] = {
+    DataKind.FLOAT: (Platform.SENSOR, Platform.NUMBER),
+    DataKind.INTEGER: (Platform.SENSOR, Platform.NUMBER),
+    DataKind.BOOL: (Platform.BINARY_SENSOR, Platform.SWITCH),
+    DataKind.TEXT: (Platform.SENSOR, Platform.TEXT),
+    DataKind.OTHER: (Platform.SENSOR, None),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TagConfig:
+    """One exposed tag: what browsing found, and the user's choices and overrides."""
+
+    name: str
+    kind: DataKind
+    display_name: str
+    writable: bool = False
+    data_type: str | None = None
+    unit: str | None = None
+    structure: str | None = None
+    group: str | None = None
+    # The user's overrides (None: keep the default)
+    name_override: str | None = None
+    unit_override: str | None = None
+    device_class: str | None = None
+    state_class: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+
+    @classmethod
+    def from_info(cls, info: TagInfo) -> Self:
+        """A read-only tag from a browse result."""
+        return cls(
+            name=info.name,
+            kind=info.kind,
+            display_name=info.display_name,
+            data_type=info.data_type,
+            unit=info.unit,
+            structure=info.structure,
+            group=info.group or info.connection,
+        )
+
+    @classmethod
+    def from_options(cls, raw: Mapping[str, Any]) -> Self:
+        """Read a stored tag; unknown keys (from a newer version) are ignored."""
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in raw.items() if key in known}
+        values["kind"] = DataKind(values.get("kind", DataKind.OTHER))
+        return cls(**values)
+
+    def as_options(self) -> dict[str, Any]:
+        """The tag as JSON-ready options."""
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+    @property
+    def can_be_writable(self) -> bool:
+        """Whether an entity exists that can write this kind of tag."""
+        return PLATFORMS_BY_KIND[self.kind][1] is not None
+
+    @property
+    def platform(self) -> Platform:
+        """The platform of this tag's entity."""
+        read_only, writable = PLATFORMS_BY_KIND[self.kind]
+        return writable if self.writable and writable is not None else read_only
+
+    @property
+    def entity_name(self) -> str:
+        """The entity's name: the user's override, or the server's display name."""
+        return self.name_override or self.display_name
+
+    @property
+    def effective_unit(self) -> str | None:
+        """The unit: the user's override, or what the server said."""
+        return self.unit_override or self.unit
+
+    def with_writable(self, writable: bool) -> Self:
+        """A copy marked writable or not (only where an entity can write it)."""
+        return replace(self, writable=writable and self.can_be_writable)
+
+
+def tags_from_options(options: Mapping[str, Any]) -> dict[str, TagConfig]:
+    """Every stored tag, by name."""
+    return {
+        name: TagConfig.from_options({**raw, "name": name})
+        for name, raw in options.get(OPT_TAGS, {}).items()
+    }
