@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime
 import ssl
+import threading
 
+from aiohttp import web
 import pytest
 
 from simulator.certificate import Certificate, ensure_certificate
@@ -84,3 +87,40 @@ def wincc_sim(
 def sim_ssl(sim_certificate: Certificate) -> ssl.SSLContext:
     """A client TLS context that trusts the simulator's certificate."""
     return ssl.create_default_context(cafile=str(sim_certificate.cert_path))
+
+
+class AppThread:
+    """Any aiohttp application served on its own event loop in a background thread."""
+
+    def __init__(self, app: web.Application, ssl_context: ssl.SSLContext | None = None) -> None:
+        """Serve ``app`` on a free loopback port once started."""
+        self._app = app
+        self._ssl = ssl_context
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    async def _start(self) -> int:
+        self._runner = web.AppRunner(self._app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self._ssl).start()
+        port: int = self._runner.addresses[0][1]
+        return port
+
+    async def _stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def __enter__(self) -> AppThread:
+        """Start serving."""
+        self._thread.start()
+        self.port = asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=30)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Stop serving and end the thread."""
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(timeout=30)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=30)
+        self._loop.close()

@@ -178,16 +178,17 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         ports = [self._data[CONF_PORT]] if CONF_PORT in self._data else list(DEFAULT_PORTS.values())
         session = async_get_clientsession(self.hass)
         ssl = tls_settings(self._data).ssl_argument()
-        for index, port in enumerate(ports):
+        failures: list[WinCCError] = []
+        for port in ports:
             self._data[CONF_PORT] = port
             try:
                 server_type = await detect(session, self._data[CONF_HOST], port, ssl=ssl)
-            except (WinCCConnectionError, ProtocolError):
-                if index == len(ports) - 1:
-                    raise
+            except (WinCCConnectionError, ProtocolError) as err:
+                failures.append(err)
                 continue
             self._data[CONF_SERVER_TYPE] = server_type.value
             return
+        raise failures[-1]
 
     async def _connect(self) -> tuple[dict[str, str], CertificateError | None]:
         """Detect and log in: form errors, or the untrusted certificate, or neither."""

@@ -55,7 +55,9 @@ def tag_config(sim: SimHandle, local: str, *, unified: bool, writable: bool = Fa
         name=f"{system}{local}",
         kind=unified_kind(definition.data_type.unified_name),
         display_name=definition.display.get("en-US", local),
-        data_type=definition.data_type.unified_name if unified else str(definition.data_type.classic_code),
+        data_type=definition.data_type.unified_name
+        if unified
+        else str(definition.data_type.classic_code),
         unit=None if unified else definition.unit,
         structure=structure,
         group=None if unified else definition.group,
@@ -69,10 +71,15 @@ EntryFactory = Callable[..., MockConfigEntry]
 def make_entry(wincc_sim: SimHandle) -> EntryFactory:
     """Build a config entry for one face of the simulator."""
 
-    def build(server_type: str = "unified", tags: list[str] | None = None, **options: Any) -> MockConfigEntry:
+    def build(
+        server_type: str = "unified", tags: list[str] | None = None, **options: Any
+    ) -> MockConfigEntry:
         unified = server_type == "unified"
         host, port = address(wincc_sim.unified_url if unified else wincc_sim.classic_url)
-        configs = [tag_config(wincc_sim, t, unified=unified, writable=t in WRITABLE) for t in tags or EXPOSED]
+        configs = [
+            tag_config(wincc_sim, t, unified=unified, writable=t in WRITABLE)
+            for t in tags or EXPOSED
+        ]
         return MockConfigEntry(
             domain=DOMAIN,
             title=f"WinCC {server_type}",

@@ -212,7 +212,14 @@ def test_runtime_restart_clears_on_demand_reads() -> None:
 
 def test_tags_can_be_added_at_run_time(plant: Plant) -> None:
     """A new tag reads, writes and logs like the others; names stay unique."""
-    tag = TagDefinition(name="Mixer_Speed", data_type=DATA_TYPES["Real"], initial=3.0, connection="PLC_Line", group="Line", logged=True)
+    tag = TagDefinition(
+        name="Mixer_Speed",
+        data_type=DATA_TYPES["Real"],
+        initial=3.0,
+        connection="PLC_Line",
+        group="Line",
+        logged=True,
+    )
     plant.add_tag(tag)
     assert plant.read("Mixer_Speed").value == 3.0
     plant.write("Mixer_Speed", 4.0)

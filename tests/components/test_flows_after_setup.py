@@ -1,0 +1,305 @@
+"""Reauth, reconfigure and options, on entries set up against wincc-sim."""
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.helpers import entity_registry as er
+
+from custom_components.wincc.const import (
+    CONF_TLS_FINGERPRINT,
+    DOMAIN,
+    OPT_PATTERNS,
+    OPT_READ_ONLY,
+    OPT_SCAN_INTERVAL,
+    OPT_TAGS,
+    OPT_TOLERATED_FAILURES,
+)
+from tests.client.conftest import address
+from tests.components.conftest import EntryFactory, setup_entry
+from tests.conftest import SimHandle
+
+
+async def options(hass: HomeAssistant, entry_id: str, step: str) -> FlowResult:
+    """Open the options menu and choose a step."""
+    result = await hass.config_entries.options.async_init(entry_id)
+    assert result["type"] is FlowResultType.MENU
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": step}
+    )
+
+
+async def answer(hass: HomeAssistant, result: FlowResult, data: dict[str, Any]) -> FlowResult:
+    """Submit an options step."""
+    return await hass.config_entries.options.async_configure(result["flow_id"], data)
+
+
+# --- reauth -------------------------------------------------------------------------------
+
+
+async def test_password_change_leads_to_reauth(
+    hass: HomeAssistant, make_entry: EntryFactory
+) -> None:
+    """A refused password starts reauth; a wrong answer is refused; the right one reloads."""
+    entry = make_entry()
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_PASSWORD: "old"})
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["context"]["source"] == "reauth"
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_USERNAME: "operator", CONF_PASSWORD: "wrong"}
+    )
+    assert result["errors"] == {CONF_PASSWORD: "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_USERNAME: "operator", CONF_PASSWORD: "operator"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert entry.data[CONF_PASSWORD] == "operator"
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_reauth_with_a_changed_certificate(
+    hass: HomeAssistant, make_entry: EntryFactory
+) -> None:
+    """Reauth cannot fix a changed certificate, and says so."""
+    entry = make_entry()
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_TLS_FINGERPRINT: "AB" * 32}
+    )
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: "operator", CONF_PASSWORD: "operator"}
+    )
+    assert result["errors"] == {"base": "certificate_changed"}
+
+
+# --- reconfigure --------------------------------------------------------------------------
+
+
+async def test_reconfigure_keeps_entities(hass: HomeAssistant, make_entry: EntryFactory) -> None:
+    """New credentials on the same server: reloaded, same entities."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    before = {
+        e.entity_id for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    }
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    data = {k: entry.data[k] for k in (CONF_HOST, CONF_PORT, CONF_USERNAME)} | {
+        CONF_PASSWORD: "wrong"
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
+    assert result["errors"] == {CONF_PASSWORD: "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], data | {CONF_PASSWORD: "operator"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    after = {
+        e.entity_id for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    }
+    assert after == before
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_reconfigure_to_a_new_certificate(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """A server with a new certificate: shown, trusted, and stored."""
+    entry = make_entry()
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_TLS_FINGERPRINT: "AB" * 32}
+    )
+    result = await entry.start_reconfigure_flow(hass)
+    data = {k: entry.data[k] for k in (CONF_HOST, CONF_PORT, CONF_USERNAME, CONF_PASSWORD)}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
+    assert result["step_id"] == "certificate"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"trust": "pin"})
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_TLS_FINGERPRINT] == wincc_sim.certificate.fingerprint
+
+
+async def test_reconfigure_login_error_after_certificate(
+    hass: HomeAssistant, make_entry: EntryFactory
+) -> None:
+    """Trusted, but the password is wrong: back on the reconfigure form."""
+    entry = make_entry()
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_TLS_FINGERPRINT: "AB" * 32}
+    )
+    result = await entry.start_reconfigure_flow(hass)
+    data = {k: entry.data[k] for k in (CONF_HOST, CONF_PORT, CONF_USERNAME)} | {
+        CONF_PASSWORD: "wrong"
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"trust": "pin"})
+    assert result["step_id"] == "reconfigure"
+    assert result["errors"] == {CONF_PASSWORD: "invalid_auth"}
+
+
+async def test_reconfigure_onto_another_entry(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """Moving an entry onto a server another entry has is refused."""
+    unified, classic = make_entry("unified"), make_entry("classic")
+    unified.add_to_hass(hass)
+    classic.add_to_hass(hass)
+    result = await unified.start_reconfigure_flow(hass)
+    host, port = address(wincc_sim.classic_url)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_HOST: host, CONF_PORT: port, CONF_USERNAME: "operator", CONF_PASSWORD: "operator"},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+# --- options ------------------------------------------------------------------------------
+
+
+async def test_settings(hass: HomeAssistant, make_entry: EntryFactory) -> None:
+    """Polling interval, read-only mode and tolerance are stored; the entry reloads."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    result = await options(hass, entry.entry_id, "settings")
+    result = await answer(
+        hass, result, {OPT_SCAN_INTERVAL: 5, OPT_READ_ONLY: True, OPT_TOLERATED_FAILURES: 0}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert (
+        entry.options[OPT_SCAN_INTERVAL],
+        entry.options[OPT_READ_ONLY],
+        entry.options[OPT_TOLERATED_FAILURES],
+    ) == (5, True, 0)
+    coordinator = entry.runtime_data.coordinator
+    assert coordinator.read_only is True
+    assert coordinator.update_interval is not None
+    assert coordinator.update_interval.total_seconds() == 5
+
+
+async def test_add_tags(hass: HomeAssistant, make_entry: EntryFactory) -> None:
+    """Browse and add a tag, writable; its entity appears after the reload."""
+    entry = make_entry(tags=["Tank1_Level"])
+    await setup_entry(hass, entry)
+    result = await options(hass, entry.entry_id, "add_tags")
+    assert result["step_id"] == "tags"
+    result = await answer(hass, result, {"pattern": "Conveyor_Speed"})
+    result = await answer(hass, result, {"tags": ["HMI_RT_1::Conveyor_Speed"]})
+    assert result["step_id"] == "writable"
+    result = await answer(hass, result, {"writable": ["HMI_RT_1::Conveyor_Speed"]})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options[OPT_TAGS]["HMI_RT_1::Conveyor_Speed"]["writable"] is True
+    assert hass.states.get("number.wincc_unified_conveyor_speed") is not None
+
+
+async def test_add_tags_browse_error(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """Browsing a stopped server shows an error in the options too."""
+    entry = make_entry(tags=["Tank1_Level"])
+    await setup_entry(hass, entry)
+    result = await options(hass, entry.entry_id, "add_tags")
+    wincc_sim.faults(paused=True)
+    result = await answer(hass, result, {"pattern": "*"})
+    assert result["errors"] == {"base": "server_busy"}
+
+
+async def test_remove_tags_and_patterns(hass: HomeAssistant, make_entry: EntryFactory) -> None:
+    """Removed tags lose their entities; a dropped pattern is no longer followed."""
+    entry = make_entry(**{OPT_PATTERNS: ["Tank*", "Pump*"]})
+    await setup_entry(hass, entry)
+    assert hass.states.get("sensor.wincc_unified_tank_1_level") is not None
+    result = await options(hass, entry.entry_id, "remove_tags")
+    result = await answer(
+        hass, result, {"tags": ["HMI_RT_1::Tank1_Level"], OPT_PATTERNS: ["Tank*"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert "HMI_RT_1::Tank1_Level" not in entry.options[OPT_TAGS]
+    assert entry.options[OPT_PATTERNS] == ["Pump*"]
+    assert er.async_get(hass).async_get("sensor.wincc_unified_tank_1_level") is None
+
+
+async def test_tag_overrides(hass: HomeAssistant, make_entry: EntryFactory) -> None:
+    """Name, unit, classes, writability and limits of one tag; limits must make sense."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    result = await options(hass, entry.entry_id, "tag_settings")
+    result = await answer(hass, result, {"tag": "HMI_RT_1::Boiler.Setpoint"})
+    assert result["step_id"] == "tag_overrides"
+    assert result["description_placeholders"] == {"tag": "HMI_RT_1::Boiler.Setpoint"}
+    overrides = {
+        "name_override": "Boiler target",
+        "unit_override": "°C",
+        "device_class": "temperature",
+        "writable": True,
+        "minimum": 90.0,
+        "maximum": 20.0,
+    }
+    result = await answer(hass, result, overrides)
+    assert result["errors"] == {"maximum": "min_not_below_max"}
+    result = await answer(hass, result, overrides | {"minimum": 20.0, "maximum": 90.0, "step": 0.5})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "number", DOMAIN, f"{entry.unique_id}_HMI_RT_1::Boiler.Setpoint"
+    )
+    assert entity_id == "number.boiler_setpoint"  # the entity keeps its ID when renamed
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.name == "Boiler Target"
+    assert (state.attributes["min"], state.attributes["max"], state.attributes["step"]) == (
+        20.0,
+        90.0,
+        0.5,
+    )
+    assert state.attributes["unit_of_measurement"] == "°C"
+
+
+async def test_overrides_of_a_text_tag_and_making_it_read_only(
+    hass: HomeAssistant, make_entry: EntryFactory
+) -> None:
+    """A text tag has no unit or limits; unticking writable makes it a sensor."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    result = await options(hass, entry.entry_id, "tag_settings")
+    result = await answer(hass, result, {"tag": "HMI_RT_1::Batch_Name"})
+    fields = {str(key) for key in result["data_schema"].schema}
+    assert fields == {"name_override", "writable"}
+    result = await answer(hass, result, {"writable": False})
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.wincc_unified_batch_name") is not None
+    assert er.async_get(hass).async_get("text.wincc_unified_batch_name") is None
+
+
+async def test_overrides_of_a_tag_of_unknown_type(
+    hass: HomeAssistant, make_entry: EntryFactory
+) -> None:
+    """A tag whose data type is unknown can be renamed, but never written."""
+    entry = make_entry(tags=["Tank1_Level"])
+    raw = dict(entry.options[OPT_TAGS]["HMI_RT_1::Tank1_Level"]) | {"kind": "other"}
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, OPT_TAGS: {"HMI_RT_1::Tank1_Level": raw}}
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await options(hass, entry.entry_id, "tag_settings")
+    result = await answer(hass, result, {"tag": "HMI_RT_1::Tank1_Level"})
+    assert {str(key) for key in result["data_schema"].schema} == {"name_override"}
+    result = await answer(hass, result, {"name_override": "Level"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
