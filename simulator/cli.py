@@ -30,6 +30,7 @@ control endpoints (on both ports, no credentials):
   POST /_sim/pause | /_sim/resume   stop and start the runtime (503 while stopped)
   POST /_sim/clock/advance          {"seconds": 60}
   POST /_sim/tags/{name}            {"value": 95} and/or {"quality": 8}
+  PUT  /_sim/users/{name}           {"password": "new"} (as if changed on the server)
 """
 
 

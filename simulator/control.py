@@ -115,6 +115,19 @@ async def post_tag(request: web.Request) -> web.Response:
     return web.json_response({"name": name, "value": reading.value, "quality": reading.quality})
 
 
+async def put_user(request: web.Request) -> web.Response:
+    """Change a user's password: ``{"password": "new"}``."""
+    runtime = _runtime(request)
+    password = (await _body(request)).get("password")
+    if not isinstance(password, str) or not password:
+        raise web.HTTPBadRequest(text="password must be a non-empty string")
+    try:
+        runtime.directory.set_password(request.match_info["name"], password)
+    except KeyError as err:
+        raise web.HTTPNotFound(text="no such user") from err
+    return web.json_response({"user": request.match_info["name"]})
+
+
 def add_control_routes(app: web.Application) -> None:
     """Register the control endpoints on an application."""
     app.router.add_get("/_sim/state", get_state)
@@ -125,3 +138,4 @@ def add_control_routes(app: web.Application) -> None:
     app.router.add_post("/_sim/resume", post_resume)
     app.router.add_post("/_sim/clock/advance", post_advance_clock)
     app.router.add_post("/_sim/tags/{name}", post_tag)
+    app.router.add_put("/_sim/users/{name}", put_user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 import hmac
@@ -80,6 +80,10 @@ class Directory:
     def __init__(self, users: tuple[User, ...] = DEMO_USERS) -> None:
         """Hold the given users."""
         self._users = {u.name: u for u in users}
+
+    def set_password(self, name: str, password: str) -> None:
+        """Change a user's password, as an administrator would; unknown users raise."""
+        self._users[name] = replace(self._users[name], password=password)
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user with this name and password, or None."""

@@ -51,18 +51,10 @@ class WinCCNumber(WinCCTagEntity, NumberEntity):
         return float(value.value)
 
     async def async_set_native_value(self, value: float) -> None:
-        """Write a value inside the limits (whole numbers for integer tags)."""
-        if not self.native_min_value <= value <= self.native_max_value:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="out_of_range",
-                translation_placeholders={
-                    "value": str(value),
-                    "tag": self.tag.entity_name,
-                    "minimum": str(self.native_min_value),
-                    "maximum": str(self.native_max_value),
-                },
-            )
+        """Write a value (whole numbers for integer tags).
+
+        Home Assistant's number service has already refused values outside the limits.
+        """
         if self.tag.kind is DataKind.INTEGER:
             if not float(value).is_integer():
                 raise ServiceValidationError(

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from unittest.mock import patch
 
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.wincc.client import DataKind
 from custom_components.wincc.client.parsing import unified_kind
@@ -83,7 +87,7 @@ def make_entry(wincc_sim: SimHandle) -> EntryFactory:
         return MockConfigEntry(
             domain=DOMAIN,
             title=f"WinCC {server_type}",
-            unique_id=f"{host}:{port}",
+            unique_id=f"sim-{server_type}",  # stable, so snapshots do not depend on ports
             data={
                 CONF_SERVER_TYPE: server_type,
                 CONF_HOST: host,
@@ -112,4 +116,23 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
-__all__ = ["DataKind", "EntryFactory", "setup_entry", "tag_config"]
+__all__ = ["DataKind", "EntryFactory", "setup_entry", "snapshot_one_platform", "tag_config"]
+
+
+async def snapshot_one_platform(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    platform: Platform,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Set up an entry with only one platform loaded, and snapshot its entities."""
+    with patch("custom_components.wincc.PLATFORMS", [platform]):
+        await setup_entry(hass, entry)
+    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots with Home Assistant's serializer, which hides run-specific IDs and times."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)

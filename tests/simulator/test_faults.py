@@ -153,3 +153,13 @@ async def test_control_rejects_bad_json(http: aiohttp.ClientSession, wincc_sim: 
     """The control API wants JSON objects."""
     async with http.put(f"{wincc_sim.unified_url}/_sim/faults", data=b"{oops") as response:
         assert response.status == 400
+
+
+async def test_password_change(
+    http: aiohttp.ClientSession, wincc_sim: SimHandle, classic: Classic
+) -> None:
+    """A password changed on the server refuses the old one from then on."""
+    assert (await _control(http, wincc_sim, "PUT", "users/operator", {"password": "n3w"}))[0] == 200
+    assert (await classic.request("GET", "tagManagement/Value/Tank1_Level"))[0] == 401
+    assert (await _control(http, wincc_sim, "PUT", "users/nobody", {"password": "x"}))[0] == 404
+    assert (await _control(http, wincc_sim, "PUT", "users/operator", {"password": ""}))[0] == 400

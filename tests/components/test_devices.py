@@ -1,0 +1,57 @@
+"""Devices: the runtime, and sub-devices for structure tags and classic groups."""
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+
+from custom_components.wincc.const import DOMAIN, OPT_TAGS
+from tests.components.conftest import EntryFactory, setup_entry
+
+
+@pytest.mark.parametrize(
+    ("server_type", "sub_devices"),
+    [
+        ("unified", {"Boiler"}),
+        ("classic", {"Boiler", "Tanks", "Pumps", "Conveyor", "Energy", "Production"}),
+    ],
+)
+async def test_device_tree(
+    hass: HomeAssistant, make_entry: EntryFactory, server_type: str, sub_devices: set[str]
+) -> None:
+    """One runtime device; structure tags (Unified) or groups (classic) below it."""
+    entry = make_entry(server_type)
+    await setup_entry(hass, entry)
+    devices = dr.async_get(hass)
+    runtime = devices.async_get_device_by_identifier((DOMAIN, str(entry.unique_id)), entry.entry_id)
+    assert runtime is not None
+    assert (runtime.manufacturer, runtime.name) == ("Siemens", entry.title)
+    assert (
+        runtime.model == {"unified": "WinCC Unified", "classic": "WinCC V7/V8 (REST)"}[server_type]
+    )
+    children = [
+        d for d in dr.async_entries_for_config_entry(devices, entry.entry_id) if d.id != runtime.id
+    ]
+    assert {d.name for d in children} == sub_devices
+    assert all(d.via_device_id == runtime.id for d in children)
+
+
+async def test_removed_tags_leave_no_stale_entities_or_devices(
+    hass: HomeAssistant, make_entry: EntryFactory
+) -> None:
+    """After a tag is removed (or changes platform), its old entity and empty device go."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    assert er.async_get(hass).async_get("number.boiler_setpoint") is not None
+    options = dict(entry.options[OPT_TAGS])
+    del options["HMI_RT_1::Boiler.Setpoint"]
+    del options["HMI_RT_1::Boiler.Temperature"]
+    options["HMI_RT_1::Batch_Name"] = {**options["HMI_RT_1::Batch_Name"], "writable": False}
+    hass.config_entries.async_update_entry(entry, options={**entry.options, OPT_TAGS: options})
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    registry = er.async_get(hass)
+    assert registry.async_get("number.boiler_setpoint") is None
+    assert registry.async_get("text.wincc_unified_batch_name") is None
+    assert registry.async_get("sensor.wincc_unified_batch_name") is not None
+    names = {d.name for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)}
+    assert "Boiler" not in names
