@@ -7,15 +7,17 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
 
-from .client import AuthenticationError, CertificateError, WinCCError
+from .alarm_coordinator import WinCCAlarmCoordinator
+from .client import AuthenticationError, Capability, CertificateError, WinCCError
 from .connection import client_for, tls_settings
-from .const import DOMAIN, ISSUE_TLS_UNVERIFIED
+from .const import DOMAIN, ISSUE_TLS_UNVERIFIED, OPT_ALARMS
 from .coordinator import WinCCConfigEntry, WinCCCoordinator, WinCCRuntimeData
 from .entity import entry_key, runtime_device
 from .exceptions import translation_key
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
+    Platform.EVENT,
     Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
@@ -52,7 +54,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
     except BaseException:
         await client.close()
         raise
-    entry.runtime_data = WinCCRuntimeData(client, coordinator)
+    alarms = None
+    if entry.options.get(OPT_ALARMS, True) and Capability.ALARMS in client.capabilities:
+        alarms = WinCCAlarmCoordinator(hass, entry, client)
+        # Alarms are not worth failing the tags for: their entities wait for them.
+        await alarms.async_refresh()
+    entry.runtime_data = WinCCRuntimeData(client, coordinator, alarms)
     coordinator.runtime_device_id = (
         dr.async_get(hass)
         .async_get_or_create(config_entry_id=entry.entry_id, **runtime_device(entry))

@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 from homeassistant.components.binary_sensor import BinarySensorEntity, BinarySensorEntityDescription
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .alarm_coordinator import WinCCAlarmCoordinator
+from .alarm_entity import WinCCAlarmEntity
 from .coordinator import WinCCConfigEntry, WinCCCoordinator
 from .entity import WinCCTagEntity, async_setup_tag_entities
 from .tags import TagConfig
 
 PARALLEL_UPDATES = 0
+
+
+class WinCCUnacknowledgedAlarms(WinCCAlarmEntity, BinarySensorEntity):
+    """On while any alarm waits for acknowledgment."""
+
+    _attr_device_class = BinarySensorDeviceClass.PROBLEM
+
+    def __init__(self, coordinator: WinCCAlarmCoordinator) -> None:
+        """The problem sensor of a server."""
+        super().__init__(coordinator, "unacknowledged_alarms_present")
+
+    @property
+    def is_on(self) -> bool:
+        """Whether an alarm waits for acknowledgment."""
+        return bool(self.coordinator.unacknowledged)
 
 
 class WinCCBinarySensor(WinCCTagEntity, BinarySensorEntity):
@@ -32,5 +50,7 @@ class WinCCBinarySensor(WinCCTagEntity, BinarySensorEntity):
 async def async_setup_entry(
     hass: HomeAssistant, entry: WinCCConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
-    """Add a binary sensor for every read-only boolean tag."""
+    """Add a binary sensor for every read-only boolean tag, and the alarm problem."""
     async_setup_tag_entities(entry, async_add_entities, Platform.BINARY_SENSOR, WinCCBinarySensor)
+    if (alarms := entry.runtime_data.alarms) is not None:
+        async_add_entities([WinCCUnacknowledgedAlarms(alarms)])

@@ -28,3 +28,14 @@ DEFAULT_TOLERATED_FAILURES: Final = 2
 PATTERN_REFRESH: Final = timedelta(minutes=10)
 
 ISSUE_TLS_UNVERIFIED: Final = "tls_unverified"
+
+# Alarm options
+OPT_ALARMS: Final = "alarms"
+OPT_ALARM_INTERVAL: Final = "alarm_scan_interval"
+OPT_ALARM_MIN_PRIORITY: Final = "alarm_min_priority"
+OPT_ALARM_CLASSES: Final = "alarm_classes"
+OPT_ALARM_FILTER: Final = "alarm_filter"
+DEFAULT_ALARM_INTERVAL: Final = 5  # seconds
+# At most this many alarms are listed in the active alarms sensor's attribute.
+MAX_LISTED_ALARMS: Final = 50
+EVENT_ALARM: Final = "wincc_alarm"

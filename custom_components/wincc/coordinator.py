@@ -23,6 +23,7 @@ from homeassistant.exceptions import (
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
+from .alarm_coordinator import WinCCAlarmCoordinator
 from .client import AuthenticationError, Scalar, TagValue, WinCCClient, WinCCError
 from .const import (
     DEFAULT_SCAN_INTERVAL,
@@ -49,6 +50,7 @@ class WinCCRuntimeData:
 
     client: WinCCClient
     coordinator: WinCCCoordinator
+    alarms: WinCCAlarmCoordinator | None = None
 
 
 type WinCCConfigEntry = ConfigEntry[WinCCRuntimeData]

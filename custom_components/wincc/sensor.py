@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
@@ -12,7 +15,10 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import DataKind, Scalar
+from .alarm_coordinator import WinCCAlarmCoordinator
+from .alarm_entity import WinCCAlarmEntity, alarm_data
+from .client import AlarmInstance, DataKind, Scalar
+from .const import MAX_LISTED_ALARMS
 from .coordinator import WinCCConfigEntry, WinCCCoordinator
 from .entity import WinCCTagEntity, async_setup_tag_entities
 from .tags import TagConfig
@@ -60,6 +66,41 @@ def describe(tag: TagConfig) -> SensorEntityDescription:
     )
 
 
+class WinCCAlarmCountSensor(WinCCAlarmEntity, SensorEntity):
+    """How many alarms are active, or waiting for acknowledgment."""
+
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    # The list can be long during an alarm storm; it must not bloat the database.
+    _unrecorded_attributes = frozenset({"alarms"})
+
+    def __init__(self, coordinator: WinCCAlarmCoordinator, key: str) -> None:
+        """``active_alarms`` or ``unacknowledged_alarms``."""
+        super().__init__(coordinator, key)
+        self._only_unacknowledged = key == "unacknowledged_alarms"
+
+    def _alarms(self) -> list[AlarmInstance]:
+        alarms = (
+            self.coordinator.unacknowledged
+            if self._only_unacknowledged
+            else list((self.coordinator.data or {}).values())
+        )
+        return sorted(
+            alarms,
+            key=lambda a: (-(a.priority or 0), a.raise_time or datetime.min.replace(tzinfo=UTC)),
+        )
+
+    @property
+    def native_value(self) -> int:
+        """The number of alarms."""
+        return len(self._alarms())
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The alarms, most urgent first, at most 50."""
+        listed = self._alarms()[:MAX_LISTED_ALARMS]
+        return {"alarms": [alarm_data(a, self.coordinator.languages) for a in listed]}
+
+
 class WinCCSensor(WinCCTagEntity, SensorEntity):
     """A read-only tag's value."""
 
@@ -78,5 +119,9 @@ class WinCCSensor(WinCCTagEntity, SensorEntity):
 async def async_setup_entry(
     hass: HomeAssistant, entry: WinCCConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
-    """Add a sensor for every read-only numeric or text tag."""
+    """Add a sensor for every read-only numeric or text tag, and the alarm counts."""
     async_setup_tag_entities(entry, async_add_entities, Platform.SENSOR, WinCCSensor)
+    if (alarms := entry.runtime_data.alarms) is not None:
+        async_add_entities(
+            WinCCAlarmCountSensor(alarms, key) for key in ("active_alarms", "unacknowledged_alarms")
+        )

@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.wincc.client import ServerBusyError, UnifiedClient
 from custom_components.wincc.const import (
+    OPT_ALARMS,
     OPT_PATTERNS,
     OPT_TAGS,
     OPT_TOLERATED_FAILURES,
@@ -70,14 +71,20 @@ async def test_outage_is_tolerated_then_reported_once_each_way(
     for _ in range(3):
         await poll(hass, freezer)
         assert hass.states.get(LEVEL).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
-    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    errors = [
+        r for r in caplog.records if r.levelno == logging.ERROR and r.name.endswith(".coordinator")
+    ]
     assert len(errors) == 1
     assert "check the WinCC event log" in errors[0].getMessage()
     wincc_sim.faults(error_rate=0.0)
     for _ in range(2):
         await poll(hass, freezer)
     assert hass.states.get(LEVEL).state == "50.0"  # type: ignore[union-attr]
-    recovered = [r for r in caplog.records if "recovered" in r.getMessage()]
+    recovered = [
+        r
+        for r in caplog.records
+        if "recovered" in r.getMessage() and r.name.endswith(".coordinator")
+    ]
     assert len(recovered) == 1
 
 
@@ -123,7 +130,7 @@ async def test_only_changed_tags_write_states(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """1,000 tags, 10 changed: one poll writes 10 states, not 1,000."""
-    entry = make_entry(tags=["Tank1_Level"])
+    entry = make_entry(tags=["Tank1_Level"], **{OPT_ALARMS: False})
     extra = {
         f"HMI_RT_1::Extra_{i:05d}": TagConfig.from_options(
             {

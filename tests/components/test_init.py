@@ -28,6 +28,6 @@ async def test_setup_and_unload(
     await setup_entry(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    assert len(entities) == 9
+    assert len(entities) == 9 + 4  # the tags, and the alarm event and three alarm sensors
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED

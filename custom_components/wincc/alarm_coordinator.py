@@ -1,0 +1,109 @@
+"""Polls the server's active alarms and works out what changed since the last read.
+
+The first read after start-up is only a baseline, so a restart replays nothing.
+During an outage the last known list is kept; the first read afterwards reports
+what changed meanwhile, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+import logging
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+from .alarm_transitions import AlarmKey, AlarmTransition, diff
+from .client import (
+    AlarmInstance,
+    AuthenticationError,
+    InvalidArgumentError,
+    WinCCClient,
+    WinCCError,
+)
+from .const import (
+    DEFAULT_ALARM_INTERVAL,
+    DOMAIN,
+    OPT_ALARM_CLASSES,
+    OPT_ALARM_FILTER,
+    OPT_ALARM_INTERVAL,
+    OPT_ALARM_MIN_PRIORITY,
+)
+from .exceptions import update_failed
+
+_LOGGER = logging.getLogger(__name__)
+FALLBACK_LANGUAGE = "en-US"
+
+type AlarmSet = dict[AlarmKey, AlarmInstance]
+
+
+def wincc_languages(language: str) -> tuple[str, ...]:
+    """Home Assistant's language as WinCC names it (``de`` -> ``de-DE``), then en-US."""
+    base, _, region = language.partition("-")
+    wincc = f"{base.lower()}-{(region or ('US' if base.lower() == 'en' else base)).upper()}"
+    return tuple(dict.fromkeys((wincc, FALLBACK_LANGUAGE)))
+
+
+class WinCCAlarmCoordinator(DataUpdateCoordinator[AlarmSet]):
+    """Reads the active alarms and keeps the transitions of the latest read."""
+
+    def __init__(self, hass: HomeAssistant, entry: Any, client: WinCCClient) -> None:
+        """Poll at the entry's alarm interval."""
+        options = entry.options
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"WinCC alarms {entry.title}",
+            update_interval=timedelta(
+                seconds=options.get(OPT_ALARM_INTERVAL, DEFAULT_ALARM_INTERVAL)
+            ),
+            always_update=False,
+        )
+        self.client = client
+        self.server_filter: str | None = options.get(OPT_ALARM_FILTER) or None
+        self.min_priority: int = options.get(OPT_ALARM_MIN_PRIORITY, 0)
+        self.classes: frozenset[str] = frozenset(options.get(OPT_ALARM_CLASSES, []))
+        self.languages = wincc_languages(hass.config.language)
+        self.transitions: list[AlarmTransition] = []
+
+    def _wanted(self, alarm: AlarmInstance) -> bool:
+        return (alarm.priority or 0) >= self.min_priority and (
+            not self.classes or alarm.alarm_class in self.classes
+        )
+
+    async def _read(self) -> Sequence[AlarmInstance]:
+        try:
+            return await self.client.active_alarms(self.server_filter, self.languages)
+        except InvalidArgumentError:
+            if self.languages == (FALLBACK_LANGUAGE,):
+                raise
+            _LOGGER.debug(
+                "The server refused the languages %s; using %s", self.languages, FALLBACK_LANGUAGE
+            )
+            self.languages = (FALLBACK_LANGUAGE,)
+            return await self.client.active_alarms(self.server_filter, self.languages)
+
+    async def _async_update_data(self) -> AlarmSet:
+        """Read the alarms; the transitions since the last good read go to listeners."""
+        try:
+            alarms = await self._read()
+        except AuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN,
+                translation_key="invalid_auth",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except WinCCError as err:
+            raise update_failed(err) from err
+        current = {alarm.key: alarm for alarm in alarms if self._wanted(alarm)}
+        self.transitions = [] if self.data is None else diff(self.data, current)
+        return current
+
+    @property
+    def unacknowledged(self) -> list[AlarmInstance]:
+        """Active alarms waiting for an acknowledgment."""
+        return [a for a in (self.data or {}).values() if a.awaiting_acknowledgment]
