@@ -1,0 +1,159 @@
+"""The alarm event entity and alarm sensors, driven by the simulated plant."""
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import Event, HomeAssistant, callback
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.wincc.const import EVENT_ALARM
+from tests.components.conftest import EntryFactory, setup_entry
+from tests.conftest import SimHandle
+
+NAMES = {"unified": "HMI_RT_1::{}", "classic": "{}"}
+EVENT_ENTITY = {"unified": "event.wincc_unified_alarms", "classic": "event.wincc_classic_alarms"}
+
+
+@pytest.fixture
+def alarm_events(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """Every alarm transition the integration reports."""
+    seen: list[dict[str, Any]] = []
+
+    @callback
+    def record(event: Event) -> None:
+        seen.append(dict(event.data))
+
+    hass.bus.async_listen(EVENT_ALARM, record)
+    return seen
+
+
+async def poll_alarms(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let one alarm polling interval pass."""
+    freezer.tick(timedelta(seconds=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def summary(events: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
+    """(transition, alarm name, instance) of each event."""
+    return [(e["transition"], e["name"], e["instance_id"]) for e in events]
+
+
+@pytest.mark.parametrize("server_type", ["unified", "classic"])
+async def test_one_event_per_transition_and_none_at_start_up(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+    server_type: str,
+) -> None:
+    """An alarm active before start-up is not replayed; later steps come once each."""
+    wincc_sim.write("Conveyor_Running", False)  # an information alarm, already active
+    entry = make_entry(server_type)
+    await setup_entry(hass, entry)
+    assert alarm_events == []
+    assert hass.states.get(EVENT_ENTITY[server_type]).state == "unknown"  # type: ignore[union-attr]
+    high = NAMES[server_type].format("Tank1_Level_High")
+    wincc_sim.write("Pump1_Command", False)
+    wincc_sim.advance(90)
+    await poll_alarms(hass, freezer)
+    await poll_alarms(hass, freezer)
+    assert summary(alarm_events) == [("raised", high, 1)]
+    event = alarm_events[0]
+    assert event["text"] == "Tank 1 level high"
+    assert (event["alarm_class"], event["priority"], event["area"], event["state"]) == (
+        "Alarm",
+        12,
+        "Tanks",
+        "RAISED",
+    )
+    assert event["requires_acknowledgment"] is True
+    state = hass.states.get(EVENT_ENTITY[server_type])
+    assert state is not None
+    assert state.attributes["event_type"] == "raised"
+    # The operator acknowledges at the WinCC station, then the tank drains again.
+    wincc_sim.thread.call(
+        lambda: wincc_sim.runtime.plant.alarms.acknowledge(
+            "Tank1_Level_High", 1, wincc_sim.runtime.plant.time, "op"
+        )
+    )
+    await poll_alarms(hass, freezer)
+    wincc_sim.write("Pump1_Command", True)
+    wincc_sim.advance(120)
+    await poll_alarms(hass, freezer)
+    await poll_alarms(hass, freezer)
+    assert summary(alarm_events) == [
+        ("raised", high, 1),
+        ("acknowledged", high, 1),
+        ("cleared", high, 1),
+    ]
+
+
+async def test_transitions_across_an_outage(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+) -> None:
+    """What changed while the server could not be read is reported once, afterwards."""
+    await setup_entry(hass, make_entry())
+    wincc_sim.write("Pump1_Fault", True)
+    await poll_alarms(hass, freezer)
+    wincc_sim.faults(paused=True)
+    await poll_alarms(hass, freezer)
+    assert hass.states.get("event.wincc_unified_alarms").state == "unavailable"  # type: ignore[union-attr]
+    wincc_sim.write("Pump1_Fault", False)  # instance 1 clears...
+    wincc_sim.write("Pump1_Fault", True)  # ...and instance 2 is raised, unseen
+    wincc_sim.faults(paused=False)
+    await poll_alarms(hass, freezer)
+    await poll_alarms(hass, freezer)
+    assert summary(alarm_events) == [
+        ("raised", "HMI_RT_1::Pump1_Fault", 1),
+        ("cleared", "HMI_RT_1::Pump1_Fault", 1),
+        ("raised", "HMI_RT_1::Pump1_Fault", 2),
+    ]
+
+
+async def test_alarm_sensors(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Counts of active and unacknowledged alarms, and the problem sensor."""
+    await setup_entry(hass, make_entry())
+    assert hass.states.get("binary_sensor.wincc_unified_unacknowledged_alarms").state == "off"  # type: ignore[union-attr]
+    wincc_sim.write("Pump1_Fault", True)
+    wincc_sim.write("Conveyor_Running", False)
+    await poll_alarms(hass, freezer)
+    active = hass.states.get("sensor.wincc_unified_active_alarms")
+    assert active is not None
+    assert active.state == "2"
+    assert [a["name"] for a in active.attributes["alarms"]] == [
+        "HMI_RT_1::Pump1_Fault",
+        "HMI_RT_1::Conveyor_Stopped",
+    ]
+    assert hass.states.get("sensor.wincc_unified_unacknowledged_alarms").state == "1"  # type: ignore[union-attr]
+    assert hass.states.get("binary_sensor.wincc_unified_unacknowledged_alarms").state == "on"  # type: ignore[union-attr]
+
+
+async def test_alarm_list_is_capped(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An alarm storm of 60 instances counts 60 but lists 50."""
+    await setup_entry(hass, make_entry())
+    for _ in range(60):
+        wincc_sim.write("Pump1_Fault", True)
+        wincc_sim.write("Pump1_Fault", False)
+    await poll_alarms(hass, freezer)
+    state = hass.states.get("sensor.wincc_unified_active_alarms")
+    assert state is not None
+    assert state.state == "60"
+    assert len(state.attributes["alarms"]) == 50
