@@ -5,7 +5,13 @@ from __future__ import annotations
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError, ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from homeassistant.helpers.typing import ConfigType
 
 from .alarm_coordinator import WinCCAlarmCoordinator
 from .client import AuthenticationError, Capability, CertificateError, WinCCError
@@ -14,6 +20,7 @@ from .const import DOMAIN, ISSUE_TLS_UNVERIFIED, OPT_ALARMS
 from .coordinator import WinCCConfigEntry, WinCCCoordinator, WinCCRuntimeData
 from .entity import entry_key, runtime_device
 from .exceptions import translation_key
+from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -23,6 +30,15 @@ PLATFORMS: list[Platform] = [
     Platform.SWITCH,
     Platform.TEXT,
 ]
+
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions, whether or not entries exist."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> bool:

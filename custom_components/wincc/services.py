@@ -1,0 +1,167 @@
+"""The ``wincc.acknowledge_alarm`` action."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+import probatio
+
+from .client import AlarmIdentifier, Capability, WinCCError
+from .const import DOMAIN
+from .coordinator import WinCCConfigEntry
+from .exceptions import action_failed
+
+_LOGGER = logging.getLogger(__name__)
+
+SERVICE_ACKNOWLEDGE = "acknowledge_alarm"
+ATTR_ALARMS = "alarms"
+ATTR_ALL_UNACKNOWLEDGED = "all_unacknowledged"
+ATTR_MIN_PRIORITY = "min_priority"
+ATTR_ALARM_CLASS = "alarm_class"
+# Per-alarm error codes of WinCC Unified, and how they read.
+ERROR_KEYS = {"2": "unknown_alarm", "305": "not_acknowledgeable"}
+
+ALARM_ITEM = probatio.Any(
+    cv.string,
+    probatio.Schema(
+        {
+            probatio.Required("name"): cv.string,
+            probatio.Optional("instance_id", default=0): probatio.All(
+                probatio.Coerce(int), probatio.Range(min=0)
+            ),
+        }
+    ),
+)
+ACKNOWLEDGE_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Optional(ATTR_ALARMS): probatio.All(cv.ensure_list, [ALARM_ITEM]),
+        probatio.Optional(ATTR_ALL_UNACKNOWLEDGED, default=False): cv.boolean,
+        probatio.Optional(ATTR_MIN_PRIORITY): probatio.All(
+            probatio.Coerce(int), probatio.Range(min=0)
+        ),
+        probatio.Optional(ATTR_ALARM_CLASS): cv.string,
+    }
+)
+
+
+def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders or None,
+    )
+
+
+def _loaded_entry(hass: HomeAssistant, entry_id: str) -> WinCCConfigEntry:
+    entry = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise _invalid("entry_not_found", entry_id=entry_id)
+    if entry.state is not ConfigEntryState.LOADED:
+        raise _invalid("entry_not_loaded", title=entry.title)
+    return entry
+
+
+def _targets(entry: WinCCConfigEntry, data: dict[str, Any]) -> list[AlarmIdentifier]:
+    """The alarm instances a call names, or the unacknowledged ones matching its filter."""
+    if data[ATTR_ALL_UNACKNOWLEDGED]:
+        alarms = entry.runtime_data.alarms
+        if alarms is None:
+            raise _invalid("alarms_disabled", title=entry.title)
+        return [
+            AlarmIdentifier(a.name, a.instance_id)
+            for a in alarms.unacknowledged
+            if (a.priority or 0) >= data.get(ATTR_MIN_PRIORITY, 0)
+            and data.get(ATTR_ALARM_CLASS) in (None, a.alarm_class)
+        ]
+    if not data.get(ATTR_ALARMS):
+        raise _invalid("nothing_to_acknowledge")
+    return [
+        AlarmIdentifier(item)
+        if isinstance(item, str)
+        else AlarmIdentifier(item["name"], item["instance_id"])
+        for item in data[ATTR_ALARMS]
+    ]
+
+
+async def _acknowledge(call: ServiceCall) -> ServiceResponse:
+    """Acknowledge alarms; per-alarm results come back as response data."""
+    hass = call.hass
+    entry = _loaded_entry(hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    runtime = entry.runtime_data
+    if runtime.coordinator.read_only:
+        raise _invalid("read_only_mode", tag="alarms")
+    if Capability.ACKNOWLEDGE not in runtime.client.capabilities:
+        raise _invalid("acknowledge_unsupported", title=entry.title)
+    targets = _targets(entry, dict(call.data))
+    results = []
+    if targets:
+        try:
+            results = await runtime.client.acknowledge(targets)
+        except WinCCError as err:
+            raise action_failed(err) from err
+    user = await hass.auth.async_get_user(call.context.user_id) if call.context.user_id else None
+    who = user.name if user else "an automation"
+    for result in results:
+        if result.ok:
+            _LOGGER.info(
+                "%s acknowledged alarm %s (instance %s) on %s",
+                who,
+                result.name,
+                result.instance_id,
+                entry.title,
+            )
+    if runtime.alarms is not None:
+        await runtime.alarms.async_request_refresh()
+    failed = [r for r in results if r.error is not None]
+    if failed and not call.return_response:
+        first = failed[0]
+        assert first.error is not None  # noqa: S101 - filtered above
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=ERROR_KEYS.get(first.error.code, "acknowledge_refused"),
+            translation_placeholders={
+                "name": first.name,
+                "instance_id": str(first.instance_id),
+                "error": first.error.description,
+            },
+        )
+    if not call.return_response:
+        return None
+    return {
+        "results": [
+            {
+                "name": r.name,
+                "instance_id": r.instance_id,
+                "acknowledged": r.ok,
+                "error": None
+                if r.error is None
+                else {"code": r.error.code, "description": r.error.description},
+            }
+            for r in results
+        ]
+    }
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions (once, whatever entries exist)."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_ACKNOWLEDGE,
+        _acknowledge,
+        schema=ACKNOWLEDGE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
