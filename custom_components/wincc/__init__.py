@@ -14,6 +14,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.typing import ConfigType
 
 from .alarm_coordinator import WinCCAlarmCoordinator
+from .alarm_entity import ALARM_ENTITIES
 from .client import AuthenticationError, Capability, CertificateError, WinCCError
 from .connection import client_for, tls_settings
 from .const import DOMAIN, ISSUE_TLS_UNVERIFIED, OPT_ALARMS
@@ -127,6 +128,10 @@ def _remove_stale_entities(
     expected = {
         (tag.platform.value, f"{entry_key(entry)}_{tag.name}") for tag in coordinator.tags.values()
     }
+    if entry.runtime_data.alarms is not None:
+        expected |= {
+            (platform.value, f"{entry_key(entry)}_{key}") for platform, key in ALARM_ENTITIES
+        }
     for entity in er.async_entries_for_config_entry(entities, entry.entry_id):
         if (entity.domain, entity.unique_id) not in expected:
             entities.async_remove(entity.entity_id)

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.const import Platform
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .alarm_coordinator import WinCCAlarmCoordinator
 from .client import AlarmInstance
 from .entity import entry_key, runtime_device
+
+
+# The alarm entities of an entry: platform and key (translation key and unique ID suffix).
+ALARM_ENTITIES: tuple[tuple[Platform, str], ...] = (
+    (Platform.EVENT, "alarms"),
+    (Platform.SENSOR, "active_alarms"),
+    (Platform.SENSOR, "unacknowledged_alarms"),
+    (Platform.BINARY_SENSOR, "unacknowledged_alarms_present"),
+)
 
 
 def alarm_data(alarm: AlarmInstance, languages: tuple[str, ...]) -> dict[str, Any]:

@@ -54,11 +54,17 @@ from .const import (
     CONF_TLS_CA_PEM,
     CONF_TLS_FINGERPRINT,
     CONF_TLS_VERIFY,
+    DEFAULT_ALARM_INTERVAL,
     DEFAULT_PORTS,
     DEFAULT_SCAN_INTERVAL,
     DEFAULT_TOLERATED_FAILURES,
     DOMAIN,
     MIN_SCAN_INTERVAL,
+    OPT_ALARM_CLASSES,
+    OPT_ALARM_FILTER,
+    OPT_ALARM_INTERVAL,
+    OPT_ALARM_MIN_PRIORITY,
+    OPT_ALARMS,
     OPT_PATTERNS,
     OPT_READ_ONLY,
     OPT_SCAN_INTERVAL,
@@ -387,7 +393,8 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """What to change."""
         return self.async_show_menu(
-            step_id="init", menu_options=["add_tags", "remove_tags", "tag_settings", "settings"]
+            step_id="init",
+            menu_options=["add_tags", "remove_tags", "tag_settings", "alarms", "settings"],
         )
 
     async def async_step_add_tags(
@@ -519,6 +526,55 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
             ),
             errors=errors,
             description_placeholders={"tag": tag.name},
+        )
+
+    async def async_step_alarms(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Whether and which alarms to read, and how often."""
+        if user_input is not None:
+            return self._save(
+                **{
+                    OPT_ALARMS: user_input[OPT_ALARMS],
+                    OPT_ALARM_INTERVAL: int(user_input[OPT_ALARM_INTERVAL]),
+                    OPT_ALARM_MIN_PRIORITY: int(user_input.get(OPT_ALARM_MIN_PRIORITY, 0)),
+                    OPT_ALARM_CLASSES: [
+                        c.strip()
+                        for c in user_input.get(OPT_ALARM_CLASSES, "").split(",")
+                        if c.strip()
+                    ],
+                    OPT_ALARM_FILTER: user_input.get(OPT_ALARM_FILTER, "").strip(),
+                }
+            )
+        options = self.config_entry.options
+        schema = probatio.Schema(
+            {
+                probatio.Required(
+                    OPT_ALARMS, default=options.get(OPT_ALARMS, True)
+                ): BooleanSelector(),
+                probatio.Required(
+                    OPT_ALARM_INTERVAL,
+                    default=options.get(OPT_ALARM_INTERVAL, DEFAULT_ALARM_INTERVAL),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_SCAN_INTERVAL,
+                        max=3600,
+                        unit_of_measurement="s",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                probatio.Optional(OPT_ALARM_MIN_PRIORITY): NumberSelector(
+                    NumberSelectorConfig(min=0, max=255, mode=NumberSelectorMode.BOX)
+                ),
+                probatio.Optional(OPT_ALARM_CLASSES): TextSelector(),
+                probatio.Optional(OPT_ALARM_FILTER): TextSelector(),
+            }
+        )
+        suggested = {
+            OPT_ALARM_MIN_PRIORITY: options.get(OPT_ALARM_MIN_PRIORITY, 0),
+            OPT_ALARM_CLASSES: ", ".join(options.get(OPT_ALARM_CLASSES, [])),
+            OPT_ALARM_FILTER: options.get(OPT_ALARM_FILTER, ""),
+        }
+        return self.async_show_form(
+            step_id="alarms", data_schema=self.add_suggested_values_to_schema(schema, suggested)
         )
 
     async def async_step_settings(

@@ -55,3 +55,16 @@ async def test_removed_tags_leave_no_stale_entities_or_devices(
     assert registry.async_get("sensor.wincc_unified_batch_name") is not None
     names = {d.name for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)}
     assert "Boiler" not in names
+
+
+async def test_alarm_entities_survive_a_reload(
+    hass: HomeAssistant, make_entry: EntryFactory
+) -> None:
+    """A renamed alarm entity keeps its registry entry (and its name) across reloads."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    registry = er.async_get(hass)
+    registry.async_update_entity("event.wincc_unified_alarms", name="Plant alarms")
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert registry.async_get("event.wincc_unified_alarms").name == "Plant alarms"  # type: ignore[union-attr]

@@ -303,3 +303,38 @@ async def test_overrides_of_a_tag_of_unknown_type(
     assert {str(key) for key in result["data_schema"].schema} == {"name_override"}
     result = await answer(hass, result, {"name_override": "Level"})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_alarm_options(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """Alarm options are stored; a minimum priority and classes narrow what is read."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    result = await options(hass, entry.entry_id, "alarms")
+    assert result["step_id"] == "alarms"
+    result = await answer(
+        hass,
+        result,
+        {
+            "alarms": True,
+            "alarm_scan_interval": 3,
+            "alarm_min_priority": 10,
+            "alarm_classes": "Alarm, Warning",
+            "alarm_filter": "",
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["alarm_classes"] == ["Alarm", "Warning"]
+    wincc_sim.write("Pump1_Fault", True)  # priority 14, Alarm
+    wincc_sim.write("Conveyor_Running", False)  # priority 2, Information
+    alarms = entry.runtime_data.alarms
+    assert alarms is not None
+    await alarms.async_refresh()
+    assert [key[0] for key in alarms.data] == ["HMI_RT_1::Pump1_Fault"]
+    result = await options(hass, entry.entry_id, "alarms")
+    result = await answer(hass, result, {"alarms": False, "alarm_scan_interval": 5})
+    await hass.async_block_till_done()
+    assert entry.runtime_data.alarms is None
+    assert er.async_get(hass).async_get("event.wincc_unified_alarms") is None
