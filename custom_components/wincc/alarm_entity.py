@@ -11,7 +11,6 @@ from .alarm_coordinator import WinCCAlarmCoordinator
 from .client import AlarmInstance
 from .entity import entry_key, runtime_device
 
-
 # The alarm entities of an entry: platform and key (translation key and unique ID suffix).
 ALARM_ENTITIES: tuple[tuple[Platform, str], ...] = (
     (Platform.EVENT, "alarms"),
