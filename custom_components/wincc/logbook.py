@@ -43,7 +43,8 @@ def describe(event: Event) -> dict[str, str]:
 
 @callback
 def async_describe_events(
-    hass: HomeAssistant, async_describe_event: Callable[[str, str, Callable[[Event], dict[str, Any]]], None]
+    hass: HomeAssistant,
+    async_describe_event: Callable[[str, str, Callable[[Event], dict[str, Any]]], None],
 ) -> None:
     """Describe the alarm events."""
     async_describe_event(DOMAIN, EVENT_ALARM, describe)

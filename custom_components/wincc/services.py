@@ -1,7 +1,8 @@
-"""The ``wincc.acknowledge_alarm`` action."""
+"""The actions ``wincc.acknowledge_alarm`` and ``wincc.get_history``."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 import logging
 from typing import Any
 
@@ -16,6 +17,7 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
 import probatio
 
 from .client import AlarmIdentifier, Capability, WinCCError
@@ -26,6 +28,13 @@ from .exceptions import action_failed
 _LOGGER = logging.getLogger(__name__)
 
 SERVICE_ACKNOWLEDGE = "acknowledge_alarm"
+SERVICE_HISTORY = "get_history"
+ATTR_TAGS = "tags"
+ATTR_START = "start"
+ATTR_END = "end"
+ATTR_MAX_VALUES = "max_values"
+MAX_HISTORY_VALUES = 10_000
+MAX_HISTORY_RANGE = timedelta(days=31)
 ATTR_ALARMS = "alarms"
 ATTR_ALL_UNACKNOWLEDGED = "all_unacknowledged"
 ATTR_MIN_PRIORITY = "min_priority"
@@ -53,6 +62,21 @@ ACKNOWLEDGE_SCHEMA = probatio.Schema(
             probatio.Coerce(int), probatio.Range(min=0)
         ),
         probatio.Optional(ATTR_ALARM_CLASS): cv.string,
+    }
+)
+
+
+HISTORY_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Required(ATTR_TAGS): probatio.All(
+            cv.ensure_list, [cv.string], probatio.Length(min=1)
+        ),
+        probatio.Required(ATTR_START): cv.datetime,
+        probatio.Optional(ATTR_END): cv.datetime,
+        probatio.Optional(ATTR_MAX_VALUES, default=1000): probatio.All(
+            probatio.Coerce(int), probatio.Range(min=1)
+        ),
     }
 )
 
@@ -155,6 +179,37 @@ async def _acknowledge(call: ServiceCall) -> ServiceResponse:
     }
 
 
+async def _history(call: ServiceCall) -> ServiceResponse:
+    """Logged values of tags in a time range, with timestamps and quality."""
+    entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    client = entry.runtime_data.client
+    start = dt_util.as_utc(call.data[ATTR_START])
+    end = dt_util.as_utc(call.data.get(ATTR_END) or dt_util.utcnow())
+    if end <= start:
+        raise _invalid("bad_range", start=start.isoformat(), end=end.isoformat())
+    if end - start > MAX_HISTORY_RANGE:
+        raise _invalid("range_too_long", days=str(MAX_HISTORY_RANGE.days))
+    max_values = call.data[ATTR_MAX_VALUES]
+    if max_values > MAX_HISTORY_VALUES:
+        raise _invalid("too_many_values", maximum=str(MAX_HISTORY_VALUES))
+    tags: dict[str, Any] = {}
+    for name in call.data[ATTR_TAGS]:
+        try:
+            values = await client.history(name, start, end, max_values)
+        except WinCCError as err:
+            raise action_failed(err) from err
+        tags[name] = [
+            {
+                "timestamp": v.timestamp.isoformat(),
+                "value": v.value,
+                "quality": v.quality.value,
+                "quality_raw": v.quality_raw,
+            }
+            for v in values
+        ]
+    return {"tags": tags}
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions (once, whatever entries exist)."""
@@ -164,4 +219,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _acknowledge,
         schema=ACKNOWLEDGE_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_HISTORY,
+        _history,
+        schema=HISTORY_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
     )
