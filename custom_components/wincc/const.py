@@ -39,3 +39,4 @@ DEFAULT_ALARM_INTERVAL: Final = 5  # seconds
 # At most this many alarms are listed in the active alarms sensor's attribute.
 MAX_LISTED_ALARMS: Final = 50
 EVENT_ALARM: Final = "wincc_alarm"
+EVENT_ACKNOWLEDGED: Final = "wincc_alarm_acknowledged"

@@ -12,7 +12,7 @@ from homeassistant.components.logbook.const import (
 )
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .const import DOMAIN, EVENT_ALARM
+from .const import DOMAIN, EVENT_ACKNOWLEDGED, EVENT_ALARM
 
 # The logbook is not translated for integrations; these read in English.
 WORDS = {
@@ -41,6 +41,18 @@ def describe(event: Event) -> dict[str, str]:
     }
 
 
+def describe_acknowledgment(event: Event) -> dict[str, str]:
+    """``acknowledged HMI_RT_1::Pump1_Fault (instance 1) on WinCC Unified plant``."""
+    data = event.data
+    return {
+        LOGBOOK_ENTRY_NAME: "WinCC alarm",
+        LOGBOOK_ENTRY_MESSAGE: (
+            f"acknowledged {data.get('name')} (instance {data.get('instance_id')}) "
+            f"on {data.get('server')}"
+        ),
+    }
+
+
 @callback
 def async_describe_events(
     hass: HomeAssistant,
@@ -48,3 +60,4 @@ def async_describe_events(
 ) -> None:
     """Describe the alarm events."""
     async_describe_event(DOMAIN, EVENT_ALARM, describe)
+    async_describe_event(DOMAIN, EVENT_ACKNOWLEDGED, describe_acknowledgment)

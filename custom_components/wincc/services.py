@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_CONFIG_ENTRY_ID
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -16,12 +16,12 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 import probatio
 
 from .client import AlarmIdentifier, Capability, WinCCError
-from .const import DOMAIN
+from .const import DOMAIN, EVENT_ACKNOWLEDGED
 from .coordinator import WinCCConfigEntry
 from .exceptions import action_failed
 
@@ -55,7 +55,8 @@ ALARM_ITEM = probatio.Any(
 )
 ACKNOWLEDGE_SCHEMA = probatio.Schema(
     {
-        probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Exclusive(ATTR_CONFIG_ENTRY_ID, "target"): cv.string,
+        probatio.Exclusive(ATTR_DEVICE_ID, "target"): cv.string,
         probatio.Optional(ATTR_ALARMS): probatio.All(cv.ensure_list, [ALARM_ITEM]),
         probatio.Optional(ATTR_ALL_UNACKNOWLEDGED, default=False): cv.boolean,
         probatio.Optional(ATTR_MIN_PRIORITY): probatio.All(
@@ -87,6 +88,20 @@ def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
         translation_key=key,
         translation_placeholders=placeholders or None,
     )
+
+
+def _target_entry(hass: HomeAssistant, data: dict[str, Any]) -> WinCCConfigEntry:
+    """The entry a call targets: given directly, or as the entry of a WinCC device."""
+    if ATTR_DEVICE_ID in data:
+        device = dr.async_get(hass).async_get(data[ATTR_DEVICE_ID])
+        for entry_id in device.config_entries if device else ():
+            entry = hass.config_entries.async_get_entry(entry_id)
+            if entry is not None and entry.domain == DOMAIN:
+                return _loaded_entry(hass, entry_id)
+        raise _invalid("device_not_found", device_id=data[ATTR_DEVICE_ID])
+    if ATTR_CONFIG_ENTRY_ID not in data:
+        raise _invalid("no_target")
+    return _loaded_entry(hass, data[ATTR_CONFIG_ENTRY_ID])
 
 
 def _loaded_entry(hass: HomeAssistant, entry_id: str) -> WinCCConfigEntry:
@@ -123,7 +138,7 @@ def _targets(entry: WinCCConfigEntry, data: dict[str, Any]) -> list[AlarmIdentif
 async def _acknowledge(call: ServiceCall) -> ServiceResponse:
     """Acknowledge alarms; per-alarm results come back as response data."""
     hass = call.hass
-    entry = _loaded_entry(hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    entry = _target_entry(hass, dict(call.data))
     runtime = entry.runtime_data
     if runtime.coordinator.read_only:
         raise _invalid("read_only_mode", tag="alarms")
@@ -146,6 +161,12 @@ async def _acknowledge(call: ServiceCall) -> ServiceResponse:
                 result.name,
                 result.instance_id,
                 entry.title,
+            )
+            # The logbook shows who did it, through the call's context.
+            hass.bus.async_fire(
+                EVENT_ACKNOWLEDGED,
+                {"name": result.name, "instance_id": result.instance_id, "server": entry.title},
+                context=call.context,
             )
     if runtime.alarms is not None:
         await runtime.alarms.async_request_refresh()

@@ -6,7 +6,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant, callback
 
 from custom_components.wincc import logbook
-from custom_components.wincc.const import DOMAIN, EVENT_ALARM
+from custom_components.wincc.const import DOMAIN, EVENT_ACKNOWLEDGED, EVENT_ALARM
 from tests.components.conftest import EntryFactory, setup_entry
 from tests.components.test_event import poll_alarms
 from tests.conftest import SimHandle
@@ -24,7 +24,7 @@ async def test_alarm_events_read_as_words(
         hass,
         lambda domain, event_type, describe: described.update({(domain, event_type): describe}),
     )
-    assert list(described) == [(DOMAIN, EVENT_ALARM)]
+    assert list(described) == [(DOMAIN, EVENT_ALARM), (DOMAIN, EVENT_ACKNOWLEDGED)]
 
     fired: list[Event] = []
     hass.bus.async_listen(EVENT_ALARM, callback(lambda event: fired.append(event)))

@@ -4,12 +4,15 @@ import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.auth.models import User
+from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.wincc.const import DOMAIN, OPT_ALARMS, OPT_READ_ONLY
+from custom_components.wincc import logbook
+from custom_components.wincc.const import DOMAIN, EVENT_ACKNOWLEDGED, OPT_ALARMS, OPT_READ_ONLY
 from tests.components.conftest import EntryFactory, setup_entry
 from tests.components.test_event import poll_alarms
 from tests.conftest import SimHandle
@@ -42,7 +45,7 @@ async def test_acknowledge_by_name_changes_everything(
     make_entry: EntryFactory,
     wincc_sim: SimHandle,
     caplog: pytest.LogCaptureFixture,
-    hass_admin_user: Any,
+    hass_admin_user: User,
 ) -> None:
     """The simulator, the sensors and the event entity all see the acknowledgment."""
     entry = make_entry()
@@ -57,10 +60,7 @@ async def test_acknowledge_by_name_changes_everything(
         "acknowledge_alarm",
         {"config_entry_id": entry.entry_id, "alarms": ["HMI_RT_1::Pump1_Fault"]},
         blocking=True,
-        context=hass_admin_user
-        and __import__("homeassistant.core", fromlist=["Context"]).Context(
-            user_id=hass_admin_user.id
-        ),
+        context=Context(user_id=hass_admin_user.id),
     )
     await hass.async_block_till_done(wait_background_tasks=True)
     assert simulator_state(wincc_sim, "Pump1_Fault") == [(1, "RAISED_ACKNOWLEDGED")]
@@ -243,3 +243,64 @@ async def test_server_failure(
     with pytest.raises(HomeAssistantError) as err:
         await acknowledge(hass, entry, alarms=["HMI_RT_1::Pump1_Fault"])
     assert err.value.translation_key == "server_busy"
+
+
+async def test_target_by_device(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """Any device of the server identifies it; other devices and no target are refused."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    wincc_sim.write("Pump1_Fault", True)
+    devices = dr.async_get(hass)
+    boiler = next(
+        d for d in dr.async_entries_for_config_entry(devices, entry.entry_id) if d.name == "Boiler"
+    )
+    await hass.services.async_call(
+        DOMAIN,
+        "acknowledge_alarm",
+        {"device_id": boiler.id, "alarms": ["HMI_RT_1::Pump1_Fault"]},
+        blocking=True,
+    )
+    assert simulator_state(wincc_sim, "Pump1_Fault") == [(1, "RAISED_ACKNOWLEDGED")]
+    other = MockConfigEntry(domain="other")
+    other.add_to_hass(hass)
+    foreign = devices.async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("other", "x")}
+    )
+    for data, key in (
+        ({"device_id": foreign.id}, "device_not_found"),
+        ({"device_id": "nope"}, "device_not_found"),
+        ({}, "no_target"),
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await hass.services.async_call(
+                DOMAIN, "acknowledge_alarm", {**data, "alarms": ["A"]}, blocking=True
+            )
+        assert err.value.translation_key == key
+
+
+async def test_acknowledgment_reaches_the_logbook_with_its_user(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle, hass_admin_user: User
+) -> None:
+    """The acknowledgment event carries the caller's context and reads as words."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    wincc_sim.write("Pump1_Fault", True)
+    seen: list[Event] = []
+    hass.bus.async_listen(EVENT_ACKNOWLEDGED, callback(lambda event: seen.append(event)))
+    context = Context(user_id=hass_admin_user.id)
+    await hass.services.async_call(
+        DOMAIN,
+        "acknowledge_alarm",
+        {"config_entry_id": entry.entry_id, "alarms": ["HMI_RT_1::Pump1_Fault"]},
+        blocking=True,
+        context=context,
+    )
+    await hass.async_block_till_done()
+    (event,) = seen
+    assert event.context.user_id == hass_admin_user.id
+    assert (
+        logbook.describe_acknowledgment(event)["message"]
+        == "acknowledged HMI_RT_1::Pump1_Fault (instance 1) on WinCC unified"
+    )
