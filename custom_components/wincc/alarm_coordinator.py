@@ -8,7 +8,7 @@ what changed meanwhile, once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 import logging
 from typing import Any
 
@@ -16,7 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .alarm_transitions import AlarmKey, AlarmTransition, diff
+from .alarm_transitions import AlarmKey, AlarmTransition, diff, unseen
 from .client import (
     AlarmInstance,
     AuthenticationError,
@@ -69,6 +69,9 @@ class WinCCAlarmCoordinator(DataUpdateCoordinator[AlarmSet]):
         self.classes: frozenset[str] = frozenset(options.get(OPT_ALARM_CLASSES, []))
         self.languages = wincc_languages(hass.config.language)
         self.transitions: list[AlarmTransition] = []
+        # The server's clock at the last good read, and whether reads failed since.
+        self._last_server_time: datetime | None = None
+        self._missed = False
 
     def _wanted(self, alarm: AlarmInstance) -> bool:
         return (alarm.priority or 0) >= self.min_priority and (
@@ -92,16 +95,39 @@ class WinCCAlarmCoordinator(DataUpdateCoordinator[AlarmSet]):
         try:
             alarms = await self._read()
         except AuthenticationError as err:
+            self._missed = self.data is not None
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN,
                 translation_key="invalid_auth",
                 translation_placeholders={"error": str(err)},
             ) from err
         except WinCCError as err:
+            self._missed = self.data is not None
             raise update_failed(err) from err
         current = {alarm.key: alarm for alarm in alarms if self._wanted(alarm)}
-        self.transitions = [] if self.data is None else diff(self.data, current)
+        previous: AlarmSet | None = self.data  # None before the first good read
+        if previous is None:
+            self.transitions = []  # the baseline: nothing is replayed after a restart
+        else:
+            self.transitions = diff(previous, current)
+            if self._missed:
+                self.transitions[:0] = await self._came_and_went(set(previous) | set(current))
+        self._missed = False
+        self._last_server_time = self.client.server_time
         return current
+
+    async def _came_and_went(self, known: set[AlarmKey]) -> list[AlarmTransition]:
+        """From the server's alarm log: instances raised and gone during an outage."""
+        if self._last_server_time is None:
+            return []
+        try:
+            history = await self.client.alarm_history(
+                self._last_server_time, None, self.server_filter, self.languages
+            )
+        except WinCCError as err:
+            _LOGGER.warning("Could not read the alarm log to fill the outage: %s", err)
+            return []
+        return unseen((alarm for alarm in history if self._wanted(alarm)), known)
 
     @property
     def unacknowledged(self) -> list[AlarmInstance]:

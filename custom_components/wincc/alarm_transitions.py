@@ -7,7 +7,7 @@ that can be inferred becomes exactly one transition, in the order it happened.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -111,4 +111,30 @@ def diff(
     for key, last in before.items():
         if key not in after:
             transitions += [AlarmTransition(t, last) for t in _departure(last)]
+    return transitions
+
+
+def unseen(history: Iterable[AlarmInstance], known: Collection[AlarmKey]) -> list[AlarmTransition]:
+    """Instances that came and went while the server could not be read.
+
+    ``history`` is the server's alarm log (one row per transition, oldest first);
+    instances in ``known`` are left to ``diff``. Each remaining instance reports every
+    step its latest logged row shows.
+    """
+    rows: dict[AlarmKey, list[AlarmInstance]] = {}
+    for row in history:
+        if row.key not in known:
+            rows.setdefault(row.key, []).append(row)
+    transitions: list[AlarmTransition] = []
+    for logged in rows.values():
+        # Each step in the order it first shows in the log.
+        steps: list[Transition] = []
+        for row in logged:
+            steps += [step for step in _steps(row) if step not in steps]
+        last = logged[-1]
+        if last.reset_time is not None:
+            steps.append(Transition.RESET)
+        if last.state is AlarmState.REMOVED:
+            steps.append(Transition.REMOVED)
+        transitions += [AlarmTransition(step, last) for step in steps]
     return transitions

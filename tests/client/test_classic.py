@@ -213,3 +213,25 @@ async def test_empty_bulk_answer_falls_back_to_single_reads(
     assert values["Pump1_Status"].value is True
     assert values["Nope"].error is not None
     assert values["Nope"].error.code == "2"
+
+
+async def test_alarm_history_from_the_short_term_archive(
+    classic: ClassicClient, wincc_sim: SimHandle
+) -> None:
+    """Archive rows changed from a time on, oldest first; the server's clock from its answers."""
+    wincc_sim.write("Pump1_Fault", True)
+    wincc_sim.advance(10)
+    wincc_sim.write("Pump1_Fault", False)
+    rows = await classic.alarm_history(SIM_START + timedelta(seconds=5), None, "HighPriority")
+    assert [(a.name, a.state) for a in rows] == [("Pump1_Fault", AlarmState.RAISED_CLEARED)]
+    every = await classic.alarm_history(SIM_START, SIM_START + timedelta(seconds=1))
+    assert [a.state for a in every] == [AlarmState.RAISED]
+    assert classic.server_time == SIM_START + timedelta(seconds=10)
+
+
+async def test_no_rest_filter_configured(classic: ClassicClient, wincc_sim: SimHandle) -> None:
+    """A V8 server without REST filters cannot list alarms; the error says what to configure."""
+    description = wincc_sim.runtime.plant.description
+    wincc_sim.thread.call(lambda: description.rest_filters.clear())
+    with pytest.raises(UnsupportedFeatureError, match="REST filter"):
+        await classic.active_alarms()

@@ -249,3 +249,15 @@ async def test_failed_renewal_falls_back_to_login(
     assert operator is not None
     (session,) = wincc_sim.thread.call(lambda: wincc_sim.runtime.sessions.of_user(operator))
     assert session.id == 2
+
+
+async def test_alarm_history_and_server_time(unified: UnifiedClient, wincc_sim: SimHandle) -> None:
+    """loggedAlarms rows from a time on; the server's clock comes from its answers."""
+    wincc_sim.write("Pump1_Fault", True)
+    wincc_sim.advance(10)
+    wincc_sim.write("Pump1_Fault", False)
+    rows = await unified.alarm_history(SIM_START + timedelta(seconds=5))
+    assert [(a.name, a.state) for a in rows] == [
+        ("HMI_RT_1::Pump1_Fault", AlarmState.RAISED_CLEARED)
+    ]
+    assert unified.server_time == SIM_START + timedelta(seconds=10)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from custom_components.wincc.alarm_transitions import Transition, diff
+from custom_components.wincc.alarm_transitions import Transition, diff, unseen
 from custom_components.wincc.client import AlarmInstance, AlarmState
 
 T0 = datetime(2026, 5, 1, 10, tzinfo=UTC)
@@ -128,3 +128,33 @@ def test_times_decide_the_order_when_states_do_not() -> None:
     )
     assert kinds([], [cleared_first]) == ["raised", "cleared", "acknowledged"]
     assert Transition.RESET.value == "reset"
+
+
+def test_instances_seen_only_in_the_log() -> None:
+    """From the log: each unknown instance's steps, in order; known ones are left alone."""
+    reset_machine = "RAISE_CLEAR_REQUIRES_ACKNOWLEDGMENT_AND_RESET"
+    log = [
+        alarm(AlarmState.RAISED, reset_machine, instance=1),
+        alarm(AlarmState.RAISED_CLEARED, reset_machine, instance=1),
+        alarm(AlarmState.RAISED_CLEARED_ACKNOWLEDGED, reset_machine, instance=1),
+        alarm(
+            AlarmState.NORMAL,
+            reset_machine,
+            instance=1,
+            reset_time=T0,
+            clear_time=T0,
+            acknowledgment_time=T0,
+        ),
+        alarm(AlarmState.RAISED, instance=2),
+        alarm(AlarmState.REMOVED, instance=2),
+        alarm(AlarmState.RAISED, instance=3),
+    ]
+    found = [(t.kind.value, t.alarm.instance_id) for t in unseen(log, known={("A", 3)})]
+    assert found == [
+        ("raised", 1),
+        ("cleared", 1),
+        ("acknowledged", 1),
+        ("reset", 1),
+        ("raised", 2),
+        ("removed", 2),
+    ]

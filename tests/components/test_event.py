@@ -8,6 +8,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.wincc.client import ServerBusyError
 from custom_components.wincc.const import EVENT_ALARM
 from tests.components.conftest import EntryFactory, setup_entry
 from tests.conftest import SimHandle
@@ -157,3 +158,66 @@ async def test_alarm_list_is_capped(
     assert state is not None
     assert state.state == "60"
     assert len(state.attributes["alarms"]) == 50
+
+
+@pytest.mark.parametrize("server_type", ["unified", "classic"])
+async def test_alarm_that_came_and_went_during_an_outage(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+    server_type: str,
+) -> None:
+    """Raised, cleared and acknowledged while unseen: the server's alarm log tells, once."""
+    await setup_entry(hass, make_entry(server_type))
+    wincc_sim.advance(5)
+    await poll_alarms(hass, freezer)
+    wincc_sim.faults(paused=True)
+    await poll_alarms(hass, freezer)
+    wincc_sim.advance(5)
+    wincc_sim.write("Pump1_Fault", True)
+    wincc_sim.advance(5)
+    wincc_sim.write("Pump1_Fault", False)
+    wincc_sim.thread.call(
+        lambda: wincc_sim.runtime.plant.alarms.acknowledge(
+            "Pump1_Fault", 1, wincc_sim.runtime.plant.time, "op"
+        )
+    )
+    wincc_sim.faults(paused=False)
+    await poll_alarms(hass, freezer)
+    await poll_alarms(hass, freezer)
+    name = NAMES[server_type].format("Pump1_Fault")
+    assert summary(alarm_events) == [
+        ("raised", name, 1),
+        ("cleared", name, 1),
+        ("acknowledged", name, 1),
+    ]
+
+
+async def test_alarm_log_failure_after_an_outage_is_not_fatal(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """If the alarm log cannot be read, the current list is still diffed."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    wincc_sim.faults(paused=True)
+    await poll_alarms(hass, freezer)
+    wincc_sim.write("Conveyor_Running", False)
+    wincc_sim.faults(paused=False)
+    alarms = entry.runtime_data.alarms
+    assert alarms is not None
+
+    async def broken_log(*_args: object) -> list[object]:
+        raise ServerBusyError("busy")
+
+    with pytest.MonkeyPatch.context() as patch:  # a log that fails only now: not producible
+        patch.setattr(alarms.client, "alarm_history", broken_log)
+        await poll_alarms(hass, freezer)
+    assert summary(alarm_events) == [("raised", "HMI_RT_1::Conveyor_Stopped", 1)]
+    assert "Could not read the alarm log" in caplog.text

@@ -51,6 +51,8 @@ BASE_PATH = "/WinCCRestService"
 DEFAULT_CHUNK_SIZE = 1000
 PAGE_SIZE = 1000
 MAX_PAGES = 10_000
+# How many rows of the short-term alarm archive to look through after an outage.
+ARCHIVE_ROWS = 1000
 NO_ANSWER = ItemError("?", "No answer for this tag")
 
 
@@ -414,27 +416,57 @@ class ClassicClient:
             raise InvalidArgumentError(f"The server refused the request: {error.description}")
         return values
 
+    async def _rest_filter(self, server_filter: str | None) -> str:
+        """The REST filter to use: the given one, or the first configured."""
+        if server_filter:
+            return server_filter
+        filters = parse_archive_names(
+            await self._json("GET", "alarmLogging/RestFilters"), "alarmLogging/RestFilters"
+        )
+        if not filters:
+            raise UnsupportedFeatureError(
+                "The server has no REST filter for alarms: configure one in WinCC's alarm logging"
+            )
+        return filters[0]
+
     async def active_alarms(
         self, server_filter: str | None = None, languages: Sequence[str] = ("en-US",)
     ) -> list[AlarmInstance]:
         """The alarm list through a REST filter configured in WinCC (V8 only)."""
         language = languages[0] if languages else "en-US"
-        if server_filter is None:
-            filters = parse_archive_names(
-                await self._json("GET", "alarmLogging/RestFilters"), "alarmLogging/RestFilters"
-            )
-            if not filters:
-                raise UnsupportedFeatureError(
-                    "The server has no REST filter for alarms: configure one in WinCC's "
-                    "alarm logging"
-                )
-            server_filter = filters[0]
+        name = quote(await self._rest_filter(server_filter), safe="")
         answer = await self._json(
-            "GET",
-            f"alarmLogging/MessageList/{quote(server_filter, safe='')}",
-            headers={"Accept-Language": language},
+            "GET", f"alarmLogging/MessageList/{name}", headers={"Accept-Language": language}
         )
         return parse_messages(answer, language)
+
+    async def alarm_history(
+        self,
+        start: datetime,
+        end: datetime | None = None,
+        server_filter: str | None = None,
+        languages: Sequence[str] = ("en-US",),
+    ) -> list[AlarmInstance]:
+        """Logged alarm states from the short-term archive, changed from ``start`` on."""
+        language = languages[0] if languages else "en-US"
+        name = quote(await self._rest_filter(server_filter), safe="")
+        answer = await self._json(
+            "GET",
+            f"alarmLogging/ShortTermArchive/{name}?maxValues={ARCHIVE_ROWS}",
+            headers={"Accept-Language": language},
+        )
+        return [
+            alarm
+            for alarm in reversed(parse_messages(answer, language))
+            if alarm.modification_time is not None
+            and alarm.modification_time >= start
+            and (end is None or alarm.modification_time <= end)
+        ]
+
+    @property
+    def server_time(self) -> datetime | None:
+        """The server's clock, as of its latest answer."""
+        return self._transport.server_time
 
     async def acknowledge(self, alarms: Sequence[AlarmIdentifier]) -> list[AlarmActionResult]:
         """Not possible: the classic REST service has no way to acknowledge alarms."""

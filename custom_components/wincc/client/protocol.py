@@ -51,6 +51,19 @@ class WinCCClient(Protocol):
     ) -> list[AlarmInstance]:
         """The active alarm instances, with texts in the given languages."""
 
+    async def alarm_history(
+        self,
+        start: datetime,
+        end: datetime | None = None,
+        server_filter: str | None = None,
+        languages: Sequence[str] = ("en-US",),
+    ) -> list[AlarmInstance]:
+        """Logged alarm states (one per transition) changed from ``start`` on."""
+
+    @property
+    def server_time(self) -> datetime | None:
+        """The server's clock, as of its latest answer (its ``Date`` header)."""
+
     async def acknowledge(self, alarms: Sequence[AlarmIdentifier]) -> list[AlarmActionResult]:
         """Acknowledge alarm instances."""
 

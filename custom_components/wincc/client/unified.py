@@ -85,6 +85,10 @@ ALARM_FIELDS = (
 ACTIVE_ALARMS = (
     f"query($f:String,$l:[String]){{activeAlarms(filterString:$f,languages:$l){{{ALARM_FIELDS}}}}}"
 )
+LOGGED_ALARMS = (
+    "query($s:Timestamp,$e:Timestamp,$f:String,$l:[String]){loggedAlarms(startTime:$s,"
+    f"endTime:$e,filterString:$f,languages:$l){{{ALARM_FIELDS}}}}}"
+)
 ACKNOWLEDGE = (
     "mutation($i:[AlarmIdentifierInput]!){acknowledgeAlarms(input:$i)"
     "{alarmName alarmInstanceID error{code description}}}"
@@ -540,6 +544,27 @@ class UnifiedClient:
             ACTIVE_ALARMS, {"f": server_filter or "", "l": list(languages)}, "activeAlarms"
         )
         return parse_alarms(answer, languages)
+
+    async def alarm_history(
+        self,
+        start: datetime,
+        end: datetime | None = None,
+        server_filter: str | None = None,
+        languages: Sequence[str] = ("en-US",),
+    ) -> list[AlarmInstance]:
+        """Logged alarm states from ``loggedAlarms``, one row per transition."""
+        variables = {
+            "s": start.isoformat(),
+            "e": end.isoformat() if end else None,
+            "f": server_filter or "",
+            "l": list(languages),
+        }
+        return parse_alarms(await self._call(LOGGED_ALARMS, variables, "loggedAlarms"), languages)
+
+    @property
+    def server_time(self) -> datetime | None:
+        """The server's clock, as of its latest answer."""
+        return self._transport.server_time
 
     async def acknowledge(self, alarms: Sequence[AlarmIdentifier]) -> list[AlarmActionResult]:
         """Acknowledge instances; per-instance errors come back (305: not in this state)."""
