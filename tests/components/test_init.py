@@ -17,6 +17,7 @@ async def test_loader_finds_the_integration(hass: HomeAssistant) -> None:
     assert integration.config_flow is True
     assert integration.integration_type == "hub"
     assert integration.is_built_in is False
+    assert integration.has_branding  # brand/icon.png is served for the UI
 
 
 @pytest.mark.parametrize("server_type", ["unified", "classic"])
