@@ -8,6 +8,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.wincc.alarm_coordinator import wincc_languages
 from custom_components.wincc.client import ServerBusyError
 from custom_components.wincc.const import EVENT_ALARM
 from tests.components.conftest import EntryFactory, setup_entry
@@ -221,3 +222,65 @@ async def test_alarm_log_failure_after_an_outage_is_not_fatal(
         await poll_alarms(hass, freezer)
     assert summary(alarm_events) == [("raised", "HMI_RT_1::Conveyor_Stopped", 1)]
     assert "Could not read the alarm log" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("server_type", "server_filter"), [("unified", "Priority >= 10"), ("classic", "HighPriority")]
+)
+async def test_server_side_filter_and_language(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    server_type: str,
+    server_filter: str,
+) -> None:
+    """The server filters (a filter string, or a REST filter); texts come in German."""
+    await hass.config.async_update(language="de")
+    entry = make_entry(server_type, alarm_filter=server_filter)
+    await setup_entry(hass, entry)
+    wincc_sim.write("Pump1_Fault", True)  # priority 14
+    wincc_sim.write("Conveyor_Running", False)  # priority 2
+    await poll_alarms(hass, freezer)
+    alarms = entry.runtime_data.alarms
+    assert alarms is not None
+    assert alarms.languages == ("de-DE", "en-US")
+    (alarm,) = alarms.data.values()
+    assert alarm.name == NAMES[server_type].format("Pump1_Fault")
+    assert alarm.text(alarms.languages) == "Pumpe 1 Störung"
+
+
+def test_language_names() -> None:
+    """Home Assistant's language codes as WinCC names them, English last."""
+    assert wincc_languages("en") == ("en-US",)
+    assert wincc_languages("de") == ("de-DE", "en-US")
+    assert wincc_languages("pt-BR") == ("pt-BR", "en-US")
+
+
+async def test_language_the_server_lacks_falls_back_to_english(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """WinCC Unified refuses an unknown language (302): English is used instead."""
+    await hass.config.async_update(language="fr")
+    wincc_sim.write("Pump1_Fault", True)
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    alarms = entry.runtime_data.alarms
+    assert alarms is not None
+    assert alarms.languages == ("en-US",)
+    (alarm,) = alarms.data.values()
+    assert alarm.text(alarms.languages) == "Pump 1 fault"
+
+
+async def test_bad_server_filter_makes_alarms_unavailable(
+    hass: HomeAssistant, make_entry: EntryFactory
+) -> None:
+    """A filter string the server cannot parse (301): alarm entities unavailable, tags fine."""
+    entry = make_entry(alarm_filter="Priority >")
+    await setup_entry(hass, entry)
+    assert hass.states.get("event.wincc_unified_alarms").state == "unavailable"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.wincc_unified_tank_1_level").state == "50.0"  # type: ignore[union-attr]
+    alarms = entry.runtime_data.alarms
+    assert alarms is not None
+    assert alarms.last_exception is not None
+    assert "Syntax error in filter string" in str(alarms.last_exception)
