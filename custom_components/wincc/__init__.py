@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
@@ -20,7 +20,7 @@ from .connection import client_for, tls_settings
 from .const import DOMAIN, ISSUE_TLS_UNVERIFIED, OPT_ALARMS
 from .coordinator import WinCCConfigEntry, WinCCCoordinator, WinCCRuntimeData
 from .entity import entry_key, runtime_device
-from .exceptions import translation_key
+from .exceptions import auth_failed, translation_key
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
@@ -48,11 +48,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
     try:
         await client.login()
     except AuthenticationError as err:
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN,
-            translation_key="invalid_auth",
-            translation_placeholders={"error": str(err)},
-        ) from err
+        raise auth_failed(err) from err
     except CertificateError as err:
         raise ConfigEntryError(
             translation_domain=DOMAIN,

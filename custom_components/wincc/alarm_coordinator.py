@@ -13,7 +13,6 @@ import logging
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .alarm_transitions import AlarmKey, AlarmTransition, diff, unseen
@@ -26,13 +25,12 @@ from .client import (
 )
 from .const import (
     DEFAULT_ALARM_INTERVAL,
-    DOMAIN,
     OPT_ALARM_CLASSES,
     OPT_ALARM_FILTER,
     OPT_ALARM_INTERVAL,
     OPT_ALARM_MIN_PRIORITY,
 )
-from .exceptions import update_failed
+from .exceptions import auth_failed, update_failed
 
 _LOGGER = logging.getLogger(__name__)
 FALLBACK_LANGUAGE = "en-US"
@@ -96,11 +94,7 @@ class WinCCAlarmCoordinator(DataUpdateCoordinator[AlarmSet]):
             alarms = await self._read()
         except AuthenticationError as err:
             self._missed = self.data is not None
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN,
-                translation_key="invalid_auth",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise auth_failed(err) from err
         except WinCCError as err:
             self._missed = self.data is not None
             raise update_failed(err) from err

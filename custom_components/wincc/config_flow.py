@@ -233,12 +233,17 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
             self._data = {**user_input, **trust, CONF_HOST: user_input[CONF_HOST].strip()}
             if CONF_PORT in user_input:
                 self._data[CONF_PORT] = int(user_input[CONF_PORT])
-            errors, untrusted = await self._connect()
-            if untrusted is not None:
-                self._certificate = untrusted
-                return await self.async_step_certificate()
-            if not errors:
-                return await self._connected()
+            return await self._submit()
+        return self._user_form(errors)
+
+    async def _submit(self) -> ConfigFlowResult:
+        """Connect with what the form gave: trust step, next step, or the form again."""
+        errors, untrusted = await self._connect()
+        if untrusted is not None:
+            self._certificate = untrusted
+            return await self.async_step_certificate()
+        if not errors:
+            return await self._connected()
         return self._user_form(errors)
 
     def _user_form(self, errors: dict[str, str]) -> ConfigFlowResult:
@@ -366,12 +371,7 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
                     other.data.get(CONF_PORT),
                 ) == (self._data[CONF_HOST], self._data[CONF_PORT]):
                     return self.async_abort(reason="already_configured")
-            errors, untrusted = await self._connect()
-            if untrusted is not None:
-                self._certificate = untrusted
-                return await self.async_step_certificate()
-            if not errors:
-                return await self._connected()
+            return await self._submit()
         return self._user_form(errors)
 
 

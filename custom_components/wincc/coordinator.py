@@ -16,7 +16,6 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import (
-    ConfigEntryAuthFailed,
     HomeAssistantError,
     ServiceValidationError,
 )
@@ -36,7 +35,7 @@ from .const import (
     OPT_TOLERATED_FAILURES,
     PATTERN_REFRESH,
 )
-from .exceptions import action_failed, translation_key, update_failed
+from .exceptions import action_failed, auth_failed, translation_key, update_failed
 from .tags import TagConfig, tags_from_options
 
 _LOGGER = logging.getLogger(__name__)
@@ -92,11 +91,7 @@ class WinCCCoordinator(DataUpdateCoordinator[dict[str, TagValue]]):
         try:
             values = await self.client.read(list(self.tags))
         except AuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN,
-                translation_key="invalid_auth",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise auth_failed(err) from err
         except WinCCError as err:
             self.failed_polls += 1
             if self.data is not None and self.failed_polls <= self.tolerated_failures:

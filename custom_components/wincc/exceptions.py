@@ -5,7 +5,11 @@ Entities and services never catch client errors themselves; they call these.
 
 from __future__ import annotations
 
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    HomeAssistantError,
+    ServiceValidationError,
+)
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from .client import (
@@ -43,6 +47,15 @@ _KEYS: tuple[tuple[type[WinCCError], str], ...] = (
 def translation_key(err: WinCCError) -> str:
     """The translation key that describes a client error."""
     return next((key for kind, key in _KEYS if isinstance(err, kind)), "unknown_error")
+
+
+def auth_failed(err: AuthenticationError) -> ConfigEntryAuthFailed:
+    """Refused credentials: Home Assistant starts re-authentication."""
+    return ConfigEntryAuthFailed(
+        translation_domain=DOMAIN,
+        translation_key="invalid_auth",
+        translation_placeholders={"error": str(err)},
+    )
 
 
 def update_failed(err: WinCCError) -> UpdateFailed:
