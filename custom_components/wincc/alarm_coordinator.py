@@ -92,11 +92,12 @@ class WinCCAlarmCoordinator(DataUpdateCoordinator[AlarmSet]):
         """Read the alarms; the transitions since the last good read go to listeners."""
         try:
             alarms = await self._read()
-        except AuthenticationError as err:
-            self._missed = self.data is not None
-            raise auth_failed(err) from err
         except WinCCError as err:
+            # Nothing new to report; what changed meanwhile comes with the next good read.
+            self.transitions = []
             self._missed = self.data is not None
+            if isinstance(err, AuthenticationError):
+                raise auth_failed(err) from err
             raise update_failed(err) from err
         current = {alarm.key: alarm for alarm in alarms if self._wanted(alarm)}
         previous: AlarmSet | None = self.data  # None before the first good read

@@ -35,10 +35,9 @@ class WinCCAlarmEvent(WinCCAlarmEntity, EventEntity):
                 EVENT_ALARM,
                 {"entity_id": self.entity_id, "transition": transition.kind.value, **data},
             )
-        self.coordinator.transitions = []
-        if not self.coordinator.last_update_success or self.available != self._last_available:
+        if self.available != self._last_available:
+            self._last_available = self.available
             self.async_write_ha_state()
-        self._last_available = self.available
 
     async def async_added_to_hass(self) -> None:
         """Remember whether the entity starts available."""
