@@ -141,7 +141,7 @@ async def _acknowledge(call: ServiceCall) -> ServiceResponse:
     entry = _target_entry(hass, dict(call.data))
     runtime = entry.runtime_data
     if runtime.coordinator.read_only:
-        raise _invalid("read_only_mode", tag="alarms")
+        raise _invalid("read_only_acknowledge", title=entry.title)
     if Capability.ACKNOWLEDGE not in runtime.client.capabilities:
         raise _invalid("acknowledge_unsupported", title=entry.title)
     targets = _targets(entry, dict(call.data))

@@ -187,7 +187,7 @@ async def test_classic_cannot_acknowledge(hass: HomeAssistant, make_entry: Entry
 @pytest.mark.parametrize(
     ("options", "data", "key"),
     [
-        ({OPT_READ_ONLY: True}, {"alarms": ["HMI_RT_1::Pump1_Fault"]}, "read_only_mode"),
+        ({OPT_READ_ONLY: True}, {"alarms": ["HMI_RT_1::Pump1_Fault"]}, "read_only_acknowledge"),
         ({}, {}, "nothing_to_acknowledge"),
         ({OPT_ALARMS: False}, {"all_unacknowledged": True}, "alarms_disabled"),
     ],
