@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 import logging
@@ -352,6 +352,12 @@ class ClassicClient:
         answer = decode_json(body, "tagManagement/Values") if body.strip() else []
         results = parse_write_rows(answer, list(cleaned.values()))
         return {name: WriteResult(name, results[cleaned[name]].error) for name in values}
+
+    def subscribe(self, names: Sequence[str]) -> AsyncIterator[TagValue]:
+        """Not possible: the classic REST service pushes nothing; poll with ``read``."""
+        raise UnsupportedFeatureError(
+            "WinCC V7/V8's REST service cannot push tag values: they are polled instead"
+        )
 
     async def browse(self, pattern: str = "*") -> list[TagInfo]:
         """Every tag matching ``pattern``, paging through ``tagManagement/variables``."""

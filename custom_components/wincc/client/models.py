@@ -24,6 +24,7 @@ class Capability(StrEnum):
     HISTORY = "history"
     ALARMS = "alarms"
     ACKNOWLEDGE = "acknowledge"
+    PUSH = "push"  # tag values pushed over a subscription
 
 
 class Quality(StrEnum):

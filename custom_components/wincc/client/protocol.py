@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -37,6 +37,9 @@ class WinCCClient(Protocol):
         self, values: Mapping[str, Scalar], kinds: Mapping[str, DataKind] | None = None
     ) -> dict[str, WriteResult]:
         """Write tags after checking each value against its tag's kind."""
+
+    def subscribe(self, names: Sequence[str]) -> AsyncIterator[TagValue]:
+        """Pushed tag values (``Capability.PUSH``): each tag once, then every change."""
 
     async def browse(self, pattern: str = "*") -> list[TagInfo]:
         """Every leaf tag whose name matches a glob pattern, across all pages."""

@@ -76,6 +76,7 @@ class HttpTransport:
         self._session = session
         self._owns_session = session is None
         self._ssl = ssl if scheme == "https" else False
+        self.timeout = timeout
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._slots = asyncio.Semaphore(max_concurrent)
         self.server_time: datetime | None = None  # the Date of the latest answer
@@ -135,6 +136,33 @@ class HttpTransport:
                 ) from err
             except aiohttp.ClientError as err:
                 raise WinCCConnectionError(f"{CONNECTION_MESSAGE} ({err})") from err
+
+    async def websocket(
+        self, path: str, protocol: str, headers: dict[str, str]
+    ) -> aiohttp.ClientWebSocketResponse:
+        """Open a WebSocket; failures map onto the client's errors like requests do."""
+        url = f"{self.base_url.replace('http', 'ws', 1)}{path}"
+        try:
+            return await self._client().ws_connect(
+                url,
+                protocols=(protocol,),
+                headers=headers,
+                ssl=self._ssl,
+                timeout=aiohttp.ClientWSTimeout(ws_close=self._timeout.total),
+            )
+        except aiohttp.WSServerHandshakeError as err:
+            raise self._status_error(err.status, err.headers or {}, "GET", path) from err
+        except aiohttp.ServerFingerprintMismatch as err:
+            raise await self._certificate_error(
+                "The server's certificate does not match the trusted fingerprint",
+                format_fingerprint(err.got),
+            ) from err
+        except aiohttp.ClientConnectorCertificateError as err:
+            raise await self._certificate_error(
+                f"The server's certificate is not trusted ({err.certificate_error})", None
+            ) from err
+        except aiohttp.ClientError as err:
+            raise WinCCConnectionError(f"{CONNECTION_MESSAGE} ({err})") from err
 
     def _note_server_time(self, headers: Any) -> None:
         raw = headers.get("Date")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
@@ -18,7 +18,9 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     ProtocolError,
+    ServerBusyError,
     ServerError,
+    WinCCConnectionError,
     WinCCError,
 )
 from .models import (
@@ -93,6 +95,17 @@ ACKNOWLEDGE = (
     "mutation($i:[AlarmIdentifierInput]!){acknowledgeAlarms(input:$i)"
     "{alarmName alarmInstanceID error{code description}}}"
 )
+TAG_SUBSCRIPTION = (
+    "subscription($n:[String!]!){tagValues(names:$n){name value{value timestamp "
+    "quality{quality subStatus}} error{code description} notificationReason}}"
+)
+WS_PROTOCOL = "graphql-transport-ws"
+# How the runtime closes a subscription socket, and what it means.
+WS_CLOSE_ERRORS: dict[int, tuple[type[WinCCError], str]] = {
+    4401: (AuthenticationError, "The server ended the session of the subscription"),
+    4403: (AuthenticationError, "The server refused the subscription's session"),
+    1012: (ServerBusyError, "The WinCC runtime stopped"),
+}
 LEAF_TYPES = frozenset({"TAG", "SIMPLETAG"})
 # Request-level error codes that mean the caller's arguments were wrong.
 ARGUMENT_CODES = frozenset({"3", "301", "302", "303"})
@@ -367,12 +380,34 @@ def parse_alarm_results(payload: object) -> list[AlarmActionResult]:
     return results
 
 
+PING_SECONDS = 30.0
+
+
+async def _keep_alive(ws: aiohttp.ClientWebSocketResponse) -> None:
+    """WebSocket-level pings: the runtime does not understand the protocol's own pings.
+
+    A failed ping closes the socket, which ends the subscription with an error.
+    """
+    while not ws.closed:
+        await asyncio.sleep(PING_SECONDS)
+        try:
+            await ws.ping()
+        except (ConnectionError, aiohttp.ClientError):
+            await ws.close()
+
+
 class UnifiedClient:
     """Talks to a WinCC Unified runtime over GraphQL."""
 
     server_type = ServerType.UNIFIED
     capabilities = frozenset(
-        {Capability.BROWSE, Capability.HISTORY, Capability.ALARMS, Capability.ACKNOWLEDGE}
+        {
+            Capability.BROWSE,
+            Capability.HISTORY,
+            Capability.ALARMS,
+            Capability.ACKNOWLEDGE,
+            Capability.PUSH,
+        }
     )
 
     def __init__(
@@ -572,6 +607,57 @@ class UnifiedClient:
         return parse_alarm_results(
             await self._call(ACKNOWLEDGE, {"i": payload}, "acknowledgeAlarms")
         )
+
+    async def subscribe(self, names: Sequence[str]) -> AsyncIterator[TagValue]:
+        """Pushed tag values: every tag once at first (even a failing one), then each
+        change, until the caller stops iterating or the server ends the subscription."""
+        await self._ensure_session()
+        auth = f"Bearer {self._token}"
+        ws = await self._transport.websocket(GRAPHQL_PATH, WS_PROTOCOL, {"Authorization": auth})
+        pinger = asyncio.create_task(_keep_alive(ws))
+        try:
+            await ws.send_json({"type": "connection_init", "payload": {"Authorization": auth}})
+            await self._expect_ack(ws)
+            await ws.send_json(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": TAG_SUBSCRIPTION, "variables": {"n": list(names)}},
+                }
+            )
+            while True:
+                message = await ws.receive()
+                if message.type is not aiohttp.WSMsgType.TEXT:
+                    closing = message.type is aiohttp.WSMsgType.CLOSE
+                    raise self._closed(message.data if closing else ws.close_code)
+                data = decode_json(message.data.encode(), "a subscription")
+                kind = data.get("type") if isinstance(data, dict) else None
+                if kind == "next":
+                    row = ((data.get("payload") or {}).get("data") or {}).get("tagValues")
+                    name = row.get("name") if isinstance(row, dict) else None
+                    if isinstance(name, str):
+                        yield _unified_value(name, row)
+                elif kind == "complete":
+                    return
+                elif kind == "error":
+                    raise InvalidArgumentError(f"The server refused the subscription: {data}")
+        finally:
+            pinger.cancel()
+            await ws.close()
+
+    async def _expect_ack(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        message = await ws.receive(timeout=self._transport.timeout)
+        if message.type is aiohttp.WSMsgType.TEXT and '"connection_ack"' in message.data:
+            return
+        closing = message.type is aiohttp.WSMsgType.CLOSE
+        raise self._closed(message.data if closing else ws.close_code)
+
+    @staticmethod
+    def _closed(code: int | None) -> WinCCError:
+        error_class, text = WS_CLOSE_ERRORS.get(
+            code or 0, (WinCCConnectionError, "The subscription connection closed")
+        )
+        return error_class(f"{text} (code {code})")
 
     async def close(self) -> None:
         """Log out (best effort) and close what the client opened."""
