@@ -60,3 +60,36 @@ async def test_classic_reads_ten_thousand_tags_in_chunks(
     assert list(values) == names
     assert all(v.ok for v in values.values())
     await client.close()
+
+
+async def test_at_most_four_requests_in_flight(
+    wincc_sim: SimHandle, sim_ssl: ssl.SSLContext
+) -> None:
+    """Twenty chunks against a slow server: never more than four requests at once."""
+    in_flight = peak = 0
+
+    async def started(*_args: object) -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+
+    async def ended(*_args: object) -> None:
+        nonlocal in_flight
+        in_flight -= 1
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(started)
+    trace.on_request_end.append(ended)
+    async with aiohttp.ClientSession(trace_configs=[trace]) as session:
+        client = ClassicClient(
+            session,
+            *address(wincc_sim.classic_url),
+            "operator",
+            "operator",
+            ssl=sim_ssl,
+            chunk_size=50,
+        )
+        wincc_sim.faults(latency_ms=50)
+        values = await client.read([f"Extra_{i:05d}" for i in range(1, 1001)])
+    assert len(values) == 1000
+    assert peak == 4
