@@ -4,7 +4,6 @@ reconfigure and options."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-import logging
 from typing import Any
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
@@ -32,20 +31,14 @@ from homeassistant.helpers.selector import (
 import probatio
 
 from .client import (
-    AuthenticationError,
     CertificateError,
     InvalidArgumentError,
-    NotFoundError,
-    NotWinCCError,
-    PermissionDeniedError,
     ProtocolError,
-    ServerBusyError,
     ServerType,
     TlsSettings,
     WinCCClient,
     WinCCConnectionError,
     WinCCError,
-    WinCCTimeoutError,
     detect,
 )
 from .connection import client_for, tls_settings
@@ -73,10 +66,9 @@ from .const import (
     SERVER_TYPE_AUTO,
 )
 from .entity import MODELS
+from .flow_errors import form_errors
 from .tag_picker import CONF_TAGS, TagPickerFlow, multi_select, tag_options
 from .tags import TagConfig, tags_from_options
-
-_LOGGER = logging.getLogger(__name__)
 
 CONF_TRUST = "trust"
 TLS_KEYS = (CONF_TLS_FINGERPRINT, CONF_TLS_CA_PEM, CONF_TLS_VERIFY)
@@ -128,27 +120,6 @@ RECONFIGURE_SCHEMA = probatio.Schema(
     }
 )
 
-# Field-level form errors, the most specific class first.
-_FORM_ERRORS: tuple[tuple[type[WinCCError], str, str], ...] = (
-    (AuthenticationError, CONF_PASSWORD, "invalid_auth"),
-    (PermissionDeniedError, CONF_USERNAME, "no_permission"),
-    (NotWinCCError, CONF_PORT, "not_wincc"),
-    (ProtocolError, CONF_PORT, "not_wincc"),
-    (NotFoundError, CONF_PORT, "not_wincc"),
-    (WinCCTimeoutError, CONF_HOST, "timeout"),
-    (WinCCConnectionError, CONF_HOST, "cannot_connect"),
-    (ServerBusyError, "base", "server_busy"),
-)
-
-
-def form_errors(err: Exception) -> dict[str, str]:
-    """The form error for a failed connection attempt."""
-    for kind, field, key in _FORM_ERRORS:
-        if isinstance(err, kind):
-            return {field: key}
-    _LOGGER.exception("Unexpected error while connecting to WinCC")
-    return {"base": "unknown"}
-
 
 class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
     """Add a WinCC server."""
@@ -172,9 +143,6 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
 
     def _client(self) -> WinCCClient:
         return client_for(self.hass, self._data)
-
-    def _browse_error(self, err: WinCCError) -> dict[str, str]:
-        return {"base": form_errors(err).popitem()[1]}
 
     async def _detect(self) -> None:
         """Settle the server type and port (trying the usual ports when none was given)."""
@@ -380,9 +348,6 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
 
     def _client(self) -> WinCCClient:
         return client_for(self.hass, self.config_entry.data)
-
-    def _browse_error(self, err: WinCCError) -> dict[str, str]:
-        return {"base": form_errors(err).popitem()[1]}
 
     def _save(self, **changes: Any) -> ConfigFlowResult:
         return self.async_create_entry(data={**self.config_entry.options, **changes})

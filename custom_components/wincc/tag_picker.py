@@ -9,7 +9,6 @@ Nothing is writable unless chosen here.
 from __future__ import annotations
 
 from abc import abstractmethod
-import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryBaseFlow, ConfigFlowResult
@@ -24,9 +23,8 @@ from homeassistant.helpers.selector import (
 import probatio
 
 from .client import TagInfo, WinCCClient, WinCCError
+from .flow_errors import form_errors
 from .tags import TagConfig
-
-_LOGGER = logging.getLogger(__name__)
 
 CONF_PATTERN = "pattern"
 CONF_TAGS = "tags"
@@ -77,10 +75,6 @@ class TagPickerFlow(ConfigEntryBaseFlow):
     async def _tags_chosen(self) -> ConfigFlowResult:
         """Finish once tags and their writability are chosen."""
 
-    @abstractmethod
-    def _browse_error(self, err: WinCCError) -> dict[str, str]:
-        """Form errors for a failed browse."""
-
     async def _browse(self, pattern: str) -> list[TagInfo]:
         client = self._client()
         try:
@@ -96,7 +90,7 @@ class TagPickerFlow(ConfigEntryBaseFlow):
             try:
                 matches = await self._browse(pattern)
             except WinCCError as err:
-                errors = self._browse_error(err)
+                errors = {"base": form_errors(err).popitem()[1]}
             else:
                 if matches:
                     self._pattern, self._matches = pattern, matches

@@ -118,24 +118,8 @@ class HttpTransport:
                     return body, response.headers
             except WinCCError:
                 raise
-            except aiohttp.ServerFingerprintMismatch as err:
-                raise await self._certificate_error(
-                    "The server's certificate does not match the trusted fingerprint",
-                    format_fingerprint(err.got),
-                ) from err
-            except aiohttp.ClientConnectorCertificateError as err:
-                raise await self._certificate_error(
-                    f"The server's certificate is not trusted ({err.certificate_error})", None
-                ) from err
-            except TimeoutError as err:
-                raise WinCCTimeoutError(TIMEOUT_MESSAGE) from err
-            except aiohttp.ClientConnectorSSLError as err:
-                raise WinCCConnectionError(
-                    f"The TLS handshake with {self.host}:{self.port} failed: check that the "
-                    "port serves HTTPS"
-                ) from err
-            except aiohttp.ClientError as err:
-                raise WinCCConnectionError(f"{CONNECTION_MESSAGE} ({err})") from err
+            except (TimeoutError, aiohttp.ClientError) as err:
+                raise await self._connection_error(err) from err
 
     async def websocket(
         self, path: str, protocol: str, headers: dict[str, str]
@@ -152,17 +136,28 @@ class HttpTransport:
             )
         except aiohttp.WSServerHandshakeError as err:
             raise self._status_error(err.status, err.headers or {}, "GET", path) from err
-        except aiohttp.ServerFingerprintMismatch as err:
-            raise await self._certificate_error(
+        except (TimeoutError, aiohttp.ClientError) as err:
+            raise await self._connection_error(err) from err
+
+    async def _connection_error(self, err: Exception) -> WinCCError:
+        """The client's error for a failed connection, timeout or TLS handshake."""
+        if isinstance(err, aiohttp.ServerFingerprintMismatch):
+            return await self._certificate_error(
                 "The server's certificate does not match the trusted fingerprint",
                 format_fingerprint(err.got),
-            ) from err
-        except aiohttp.ClientConnectorCertificateError as err:
-            raise await self._certificate_error(
+            )
+        if isinstance(err, aiohttp.ClientConnectorCertificateError):
+            return await self._certificate_error(
                 f"The server's certificate is not trusted ({err.certificate_error})", None
-            ) from err
-        except aiohttp.ClientError as err:
-            raise WinCCConnectionError(f"{CONNECTION_MESSAGE} ({err})") from err
+            )
+        if isinstance(err, TimeoutError):
+            return WinCCTimeoutError(TIMEOUT_MESSAGE)
+        if isinstance(err, aiohttp.ClientConnectorSSLError):
+            return WinCCConnectionError(
+                f"The TLS handshake with {self.host}:{self.port} failed: check that the "
+                "port serves HTTPS"
+            )
+        return WinCCConnectionError(f"{CONNECTION_MESSAGE} ({err})")
 
     def _note_server_time(self, headers: Any) -> None:
         raw = headers.get("Date")
