@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -127,33 +127,24 @@ class Simulator:
         self._runners.clear()
 
 
-class SimulatorThread:
-    """A simulator on its own event loop in a background thread.
+class LoopThread:
+    """An event loop of its own, running in a background thread."""
 
-    Tests use it so the server's work never runs on Home Assistant's loop. ``call``
-    runs a function on the simulator's loop, so the runtime is only ever touched there.
-    """
-
-    def __init__(self, simulator: Simulator) -> None:
-        """Wrap a simulator that is not started yet."""
-        self.simulator = simulator
-        self.runtime = simulator.runtime
+    def __init__(self, name: str) -> None:
+        """Prepare the loop; ``start`` runs it."""
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, name="wincc-sim", daemon=True
-        )
-        self.endpoints: Endpoints | None = None
+        self._thread = threading.Thread(target=self._loop.run_forever, name=name, daemon=True)
 
-    def start(self) -> Endpoints:
-        """Start the thread and the servers; return where they listen."""
+    def start(self) -> None:
+        """Run the loop in its thread."""
         self._thread.start()
-        self.endpoints = asyncio.run_coroutine_threadsafe(
-            self.simulator.start(), self._loop
-        ).result(timeout=30)
-        return self.endpoints
+
+    def run[T](self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)
 
     def call[T](self, function: Callable[[], T]) -> T:
-        """Run ``function`` on the simulator's loop and return its result."""
+        """Run ``function`` on the loop and return its result."""
         future: Future[T] = Future()
 
         def run() -> None:
@@ -165,9 +156,38 @@ class SimulatorThread:
         self._loop.call_soon_threadsafe(run)
         return future.result(timeout=30)
 
-    def stop(self) -> None:
-        """Stop the servers and the thread."""
-        asyncio.run_coroutine_threadsafe(self.simulator.stop(), self._loop).result(timeout=30)
+    def close(self) -> None:
+        """Stop the loop and end the thread."""
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=30)
+        self._loop.close()
+
+
+class SimulatorThread:
+    """A simulator on its own event loop in a background thread.
+
+    Tests use it so the server's work never runs on Home Assistant's loop. ``call``
+    runs a function on the simulator's loop, so the runtime is only ever touched there.
+    """
+
+    def __init__(self, simulator: Simulator) -> None:
+        """Wrap a simulator that is not started yet."""
+        self.simulator = simulator
+        self.runtime = simulator.runtime
+        self._loop = LoopThread("wincc-sim")
+        self.endpoints: Endpoints | None = None
+
+    def start(self) -> Endpoints:
+        """Start the thread and the servers; return where they listen."""
+        self._loop.start()
+        self.endpoints = self._loop.run(self.simulator.start())
+        return self.endpoints
+
+    def call[T](self, function: Callable[[], T]) -> T:
+        """Run ``function`` on the simulator's loop and return its result."""
+        return self._loop.call(function)
+
+    def stop(self) -> None:
+        """Stop the servers and the thread."""
+        self._loop.run(self.simulator.stop())
         self._loop.close()

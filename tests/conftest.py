@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime
 import ssl
-import threading
 
 from aiohttp import web
 import pytest
@@ -14,7 +12,7 @@ import pytest
 from simulator.certificate import Certificate, ensure_certificate
 from simulator.clock import Clock
 from simulator.runtime import Runtime, RuntimeOptions
-from simulator.server import Endpoints, Simulator, SimulatorThread
+from simulator.server import Endpoints, LoopThread, Simulator, SimulatorThread
 
 # Every simulated plant in the tests starts at this moment, on a frozen clock.
 SIM_START = datetime(2026, 5, 1, 10, 0, 0, tzinfo=UTC)
@@ -96,8 +94,7 @@ class AppThread:
         """Serve ``app`` on a free loopback port once started."""
         self._app = app
         self._ssl = ssl_context
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._loop = LoopThread("test-server")
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -108,19 +105,14 @@ class AppThread:
         port: int = self._runner.addresses[0][1]
         return port
 
-    async def _stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
     def __enter__(self) -> AppThread:
         """Start serving."""
-        self._thread.start()
-        self.port = asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=30)
+        self._loop.start()
+        self.port = self._loop.run(self._start())
         return self
 
     def __exit__(self, *_exc: object) -> None:
         """Stop serving and end the thread."""
-        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(timeout=30)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=30)
+        if self._runner is not None:
+            self._loop.run(self._runner.cleanup())
         self._loop.close()

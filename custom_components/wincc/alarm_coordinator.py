@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -32,6 +32,9 @@ from .const import (
 )
 from .exceptions import auth_failed, update_failed
 
+if TYPE_CHECKING:
+    from .coordinator import WinCCConfigEntry
+
 _LOGGER = logging.getLogger(__name__)
 FALLBACK_LANGUAGE = "en-US"
 
@@ -48,7 +51,9 @@ def wincc_languages(language: str) -> tuple[str, ...]:
 class WinCCAlarmCoordinator(DataUpdateCoordinator[AlarmSet]):
     """Reads the active alarms and keeps the transitions of the latest read."""
 
-    def __init__(self, hass: HomeAssistant, entry: Any, client: WinCCClient) -> None:
+    config_entry: WinCCConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: WinCCConfigEntry, client: WinCCClient) -> None:
         """Poll at the entry's alarm interval."""
         options = entry.options
         super().__init__(

@@ -50,5 +50,5 @@ class WinCCAlarmEntity(CoordinatorEntity[WinCCAlarmCoordinator]):
         super().__init__(coordinator)
         entry = coordinator.config_entry
         self._attr_translation_key = key
-        self._attr_unique_id = f"{entry_key(entry)}_{key}"  # type: ignore[arg-type]
-        self._attr_device_info = runtime_device(entry)  # type: ignore[arg-type]
+        self._attr_unique_id = f"{entry_key(entry)}_{key}"
+        self._attr_device_info = runtime_device(entry)

@@ -77,6 +77,11 @@ CONF_TAG = "tag"
 NUMERIC_KINDS = ("float", "integer")
 
 PORT_SELECTOR = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
+INTERVAL_SELECTOR = NumberSelector(
+    NumberSelectorConfig(
+        min=MIN_SCAN_INTERVAL, max=3600, unit_of_measurement="s", mode=NumberSelectorMode.BOX
+    )
+)
 PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 USER_SCHEMA = probatio.Schema(
     {
@@ -518,14 +523,7 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
                 probatio.Required(
                     OPT_ALARM_INTERVAL,
                     default=options.get(OPT_ALARM_INTERVAL, DEFAULT_ALARM_INTERVAL),
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_SCAN_INTERVAL,
-                        max=3600,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): INTERVAL_SELECTOR,
                 probatio.Optional(OPT_ALARM_MIN_PRIORITY): NumberSelector(
                     NumberSelectorConfig(min=0, max=255, mode=NumberSelectorMode.BOX)
                 ),
@@ -559,14 +557,7 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
             {
                 probatio.Required(
                     OPT_SCAN_INTERVAL, default=options.get(OPT_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_SCAN_INTERVAL,
-                        max=3600,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): INTERVAL_SELECTOR,
                 probatio.Required(
                     OPT_READ_ONLY, default=options.get(OPT_READ_ONLY, False)
                 ): BooleanSelector(),

@@ -95,13 +95,18 @@ def _rows(payload: object) -> list[Any]:
     return expect_list(payload, "tagManagement/Values", "values", "Values")
 
 
-def parse_value_rows(payload: object, names: Sequence[str]) -> dict[str, TagValue]:
-    """Value rows matched to the asked (cleaned) names; gaps become per-tag errors."""
-    by_name = {
+def _rows_by_name(payload: object) -> dict[str, dict[str, Any]]:
+    """Answer rows by their (cleaned) variable name; rows without one are skipped."""
+    return {
         clean_name(row["variableName"]): row
         for row in _rows(payload)
         if isinstance(row, dict) and isinstance(row.get("variableName"), str)
     }
+
+
+def parse_value_rows(payload: object, names: Sequence[str]) -> dict[str, TagValue]:
+    """Value rows matched to the asked (cleaned) names; gaps become per-tag errors."""
+    by_name = _rows_by_name(payload)
     return {
         name: _classic_value(name, by_name[name])
         if name in by_name
@@ -112,11 +117,7 @@ def parse_value_rows(payload: object, names: Sequence[str]) -> dict[str, TagValu
 
 def parse_write_rows(payload: object, names: Sequence[str]) -> dict[str, WriteResult]:
     """Write answers: one object per tag; ``errorcode != 0`` means that tag failed."""
-    by_name = {
-        clean_name(row["variableName"]): row
-        for row in _rows(payload)
-        if isinstance(row, dict) and isinstance(row.get("variableName"), str)
-    }
+    by_name = _rows_by_name(payload)
     return {
         name: WriteResult(name, _row_error(by_name[name]))
         if name in by_name
@@ -214,8 +215,9 @@ def parse_messages(payload: object, language: str) -> list[AlarmInstance]:
     """The classic alarm list; a row without a name is skipped and logged."""
     alarms = []
     for row in expect_list(payload, "alarmLogging/MessageList", "messages", "Messages"):
+        # Rows name the message, or at least number it.
         name = (
-            (as_text(row.get("name")) or as_text(str(row.get("messageNumber") or "")))
+            as_text(row.get("name")) or as_text(str(row.get("messageNumber") or ""))
             if isinstance(row, dict)
             else None
         )

@@ -93,7 +93,6 @@ class HttpTransport:
         *,
         json: Any = None,
         headers: dict[str, str] | None = None,
-        params: dict[str, str] | None = None,
     ) -> tuple[bytes, Any]:
         """Send a request; return the raw body and the response headers.
 
@@ -107,7 +106,6 @@ class HttpTransport:
                     url,
                     data=None if json is None else orjson.dumps(json),
                     headers={"Content-Type": "application/json", **(headers or {})},
-                    params=params,
                     ssl=self._ssl,
                     timeout=self._timeout,
                 ) as response:

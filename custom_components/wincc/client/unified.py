@@ -647,8 +647,10 @@ class UnifiedClient:
 
     async def _expect_ack(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         message = await ws.receive(timeout=self._transport.timeout)
-        if message.type is aiohttp.WSMsgType.TEXT and '"connection_ack"' in message.data:
-            return
+        if message.type is aiohttp.WSMsgType.TEXT:
+            answer = decode_json(message.data.encode(), "the subscription handshake")
+            if isinstance(answer, dict) and answer.get("type") == "connection_ack":
+                return
         closing = message.type is aiohttp.WSMsgType.CLOSE
         raise self._closed(message.data if closing else ws.close_code)
 
