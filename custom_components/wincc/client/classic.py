@@ -324,7 +324,7 @@ class ClassicClient:
             singles = await asyncio.gather(*(self._read_one(name) for name in names))
             return dict(zip(names, singles, strict=True))
         payload = decode_json(body, "tagManagement/Values")
-        self._remember_kinds(payload)
+        self._remember_kinds(payload, names)
         return parse_value_rows(payload, names)
 
     async def _read_one(self, name: str) -> TagValue:
@@ -333,13 +333,16 @@ class ClassicClient:
             return TagValue(name, None, Quality.BAD, error=ItemError("2", "Unknown tag"))
         return parse_value_rows(decode_json(body, "tagManagement/Value"), [name])[name]
 
-    def _remember_kinds(self, payload: object) -> None:
-        if isinstance(payload, list):
-            for row in payload:
-                if isinstance(row, dict) and isinstance(row.get("variableName"), str):
-                    kind = classic_kind(row.get("dataType"))
-                    if kind is not DataKind.OTHER:
-                        self._kinds[row["variableName"]] = kind
+    def _remember_kinds(self, payload: object, names: Sequence[str]) -> None:
+        """Learn the data types of tags read for the first time (checked on writes)."""
+        unknown = [name for name in names if name not in self._kinds]
+        if not unknown:
+            return
+        rows = _rows_by_name(payload)
+        for name in unknown:
+            kind = classic_kind(rows.get(name, {}).get("dataType"))
+            if kind is not DataKind.OTHER:
+                self._kinds[name] = kind
 
     async def write(
         self, values: Mapping[str, Scalar], kinds: Mapping[str, DataKind] | None = None
