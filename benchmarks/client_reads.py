@@ -26,7 +26,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from custom_components.wincc.client import ClassicClient, UnifiedClient
+from custom_components.wincc.client import ClassicClient, ServerAddress, UnifiedClient
 from custom_components.wincc.client.parsing import chunked
 from custom_components.wincc.client.unified import TAG_VALUES
 from simulator.certificate import ensure_certificate
@@ -116,10 +116,18 @@ async def run(rounds: int) -> None:
     try:
         async with aiohttp.ClientSession() as session:
             unified = UnifiedClient(
-                session, host, unified_port, "operator", "operator", ssl=context, chunk_size=CHUNK
+                session,
+                ServerAddress(host, unified_port, ssl=context),
+                "operator",
+                "operator",
+                chunk_size=CHUNK,
             )
             classic = ClassicClient(
-                session, host, classic_port, "operator", "operator", ssl=context, chunk_size=CHUNK
+                session,
+                ServerAddress(host, classic_port, ssl=context),
+                "operator",
+                "operator",
+                chunk_size=CHUNK,
             )
             await unified.login()
             token = unified._token  # noqa: SLF001 - the bare requests reuse the client's session

@@ -564,8 +564,15 @@ ROUTES: dict[tuple[str, str], Handler] = {
 }
 
 
-def match_route(method: str, segments: list[str]) -> tuple[Handler, tuple[str, ...]]:
-    """The handler and parameters for a path; 404 or 405 as a ``ClassicError``."""
+def match_route(
+    method: str, segments: list[str], *, alarm_logging: bool = True
+) -> tuple[Handler, tuple[str, ...]]:
+    """The handler and parameters for a path; 404 or 405 as a ``ClassicError``.
+
+    Without alarm logging (WinCC V7.5) the ``alarmLogging`` paths are unknown.
+    """
+    if not alarm_logging and segments and segments[0].lower() == "alarmlogging":
+        raise ClassicError(404, "Unknown endpoint")
     path_known = False
     for (route_method, pattern), handler in ROUTES.items():
         parts = pattern.split("/")
@@ -609,7 +616,7 @@ async def handle_classic(request: web.Request) -> web.StreamResponse:
     segments = [s for s in request.match_info["tail"].split("/") if s]
     try:
         user = authenticate(request, runtime)
-        handler, params = match_route(request.method, segments)
+        handler, params = match_route(request.method, segments, alarm_logging=runtime.alarm_logging)
         return await handler(Call(request, runtime, user, params))
     except ClassicError as err:
         headers = (

@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--token-lifetime", type=int, default=900, help="Unified session lifetime in seconds"
     )
+    parser.add_argument(
+        "--no-alarm-logging",
+        action="store_true",
+        help="classic face without alarm logging, as WinCC V7.5 (404 on alarmLogging/...)",
+    )
     faults = parser.add_argument_group("faults (also settable at run time: PUT /_sim/faults)")
     faults.add_argument("--latency-ms", type=float, default=0.0)
     faults.add_argument("--jitter-ms", type=float, default=0.0)
@@ -98,6 +103,7 @@ async def serve(args: argparse.Namespace) -> None:
             extra_tags=args.extra_tags,
             token_lifetime=timedelta(seconds=args.token_lifetime),
             history_prefill=timedelta(hours=args.history_hours),
+            alarm_logging=not args.no_alarm_logging,
             users=load_users(args.users) if args.users else DEMO_USERS,
             faults=faults,
         ),

@@ -24,6 +24,8 @@ class RuntimeOptions:
     extra_tags: int = 0
     token_lifetime: timedelta = timedelta(minutes=15)
     history_prefill: timedelta = timedelta()
+    # False plays a WinCC V7.5 classic service: every alarmLogging path answers 404.
+    alarm_logging: bool = True
     users: tuple[User, ...] = DEMO_USERS
     description: PlantDescription | None = None
     faults: Faults = field(default_factory=Faults)
@@ -46,6 +48,7 @@ class Runtime:
         self.directory = Directory(options.users)
         self.sessions = Sessions(clock, options.token_lifetime)
         self.faults = options.faults
+        self.alarm_logging = options.alarm_logging
         self.rng = random.Random(options.seed)
         # Classic tags fetched on demand answer "initial value" quality until first read.
         self.fetched: set[str] = set()

@@ -41,7 +41,7 @@ from .client import (
     WinCCError,
     detect,
 )
-from .connection import client_for, tls_settings
+from .connection import client_for, server_address
 from .const import (
     CONF_SERVER_TYPE,
     CONF_TLS_CA_PEM,
@@ -156,12 +156,11 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
             return
         ports = [self._data[CONF_PORT]] if CONF_PORT in self._data else list(DEFAULT_PORTS.values())
         session = async_get_clientsession(self.hass)
-        ssl = tls_settings(self._data).ssl_argument()
         failures: list[WinCCError] = []
         for port in ports:
             self._data[CONF_PORT] = port
             try:
-                server_type = await detect(session, self._data[CONF_HOST], port, ssl=ssl)
+                server_type = await detect(session, server_address(self._data))
             except (WinCCConnectionError, ProtocolError) as err:
                 failures.append(err)
                 continue

@@ -9,7 +9,7 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNA
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .client import ServerType, TlsSettings, WinCCClient, create_client
+from .client import ServerAddress, ServerType, TlsSettings, WinCCClient, create_client
 from .const import CONF_SERVER_TYPE, CONF_TLS_CA_PEM, CONF_TLS_FINGERPRINT, CONF_TLS_VERIFY
 
 
@@ -27,9 +27,12 @@ def client_for(hass: HomeAssistant, data: Mapping[str, Any]) -> WinCCClient:
     return create_client(
         ServerType(data[CONF_SERVER_TYPE]),
         async_get_clientsession(hass),
-        data[CONF_HOST],
-        data[CONF_PORT],
+        server_address(data),
         data[CONF_USERNAME],
         data[CONF_PASSWORD],
-        ssl=tls_settings(data).ssl_argument(),
     )
+
+
+def server_address(data: Mapping[str, Any]) -> ServerAddress:
+    """Where the server an entry (or a flow) describes is, and how its certificate is trusted."""
+    return ServerAddress(data[CONF_HOST], data[CONF_PORT], ssl=tls_settings(data).ssl_argument())

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 
-from custom_components.wincc.client import ClassicClient, UnifiedClient
+from custom_components.wincc.client import ClassicClient, ServerAddress, UnifiedClient
+from custom_components.wincc.client.tls import SslArgument
 from tests.conftest import SimHandle
 
 
@@ -20,6 +21,11 @@ def address(url: str) -> tuple[str, int]:
     assert parts.hostname is not None
     assert parts.port is not None
     return parts.hostname, parts.port
+
+
+def server(url: str, ssl: SslArgument = True, scheme: str = "https") -> ServerAddress:
+    """The address of the server behind a URL."""
+    return ServerAddress(*address(url), ssl=ssl, scheme=scheme)
 
 
 @dataclass
@@ -78,9 +84,12 @@ async def unified(
     monotonic: MonotonicClock,
 ) -> AsyncIterator[UnifiedClient]:
     """A Unified client logged in as the operator."""
-    host, port = address(wincc_sim.unified_url)
     client = UnifiedClient(
-        session, host, port, "operator", "operator", ssl=sim_ssl, monotonic=monotonic
+        session,
+        server(wincc_sim.unified_url, sim_ssl),
+        "operator",
+        "operator",
+        monotonic=monotonic,
     )
     yield client
     await client.close()
@@ -91,7 +100,6 @@ async def classic(
     session: aiohttp.ClientSession, wincc_sim: SimHandle, sim_ssl: ssl.SSLContext
 ) -> AsyncIterator[ClassicClient]:
     """A classic client as the operator."""
-    host, port = address(wincc_sim.classic_url)
-    client = ClassicClient(session, host, port, "operator", "operator", ssl=sim_ssl)
+    client = ClassicClient(session, server(wincc_sim.classic_url, sim_ssl), "operator", "operator")
     yield client
     await client.close()

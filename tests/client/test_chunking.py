@@ -7,7 +7,7 @@ import pytest
 
 from custom_components.wincc.client import ClassicClient, UnifiedClient
 from simulator.runtime import RuntimeOptions
-from tests.client.conftest import RequestCounter, address
+from tests.client.conftest import RequestCounter, server
 from tests.conftest import SimHandle
 
 COUNT = 10_000
@@ -26,9 +26,7 @@ async def test_unified_reads_ten_thousand_tags_in_chunks(
     requests: RequestCounter,
 ) -> None:
     """1,000 names per request: ten requests after the login, every tag answered."""
-    client = UnifiedClient(
-        session, *address(wincc_sim.unified_url), "operator", "operator", ssl=sim_ssl
-    )
+    client = UnifiedClient(session, server(wincc_sim.unified_url, sim_ssl), "operator", "operator")
     await client.login()
     before = requests.count
     names = [f"HMI_RT_1::Extra_{i:05d}" for i in range(1, COUNT + 1)]
@@ -48,10 +46,9 @@ async def test_classic_reads_ten_thousand_tags_in_chunks(
     """1,000 names per POST: ten requests, every tag answered."""
     client = ClassicClient(
         session,
-        *address(wincc_sim.classic_url),
+        server(wincc_sim.classic_url, sim_ssl),
         "operator",
         "operator",
-        ssl=sim_ssl,
         chunk_size=1000,
     )
     names = [f"Extra_{i:05d}" for i in range(1, COUNT + 1)]
@@ -83,10 +80,9 @@ async def test_at_most_four_requests_in_flight(
     async with aiohttp.ClientSession(trace_configs=[trace]) as session:
         client = ClassicClient(
             session,
-            *address(wincc_sim.classic_url),
+            server(wincc_sim.classic_url, sim_ssl),
             "operator",
             "operator",
-            ssl=sim_ssl,
             chunk_size=50,
         )
         wincc_sim.faults(latency_ms=50)

@@ -21,7 +21,7 @@ from custom_components.wincc.client import (
     classic as classic_module,
 )
 from simulator.runtime import RuntimeOptions
-from tests.client.conftest import RequestCounter, address
+from tests.client.conftest import RequestCounter, server
 from tests.conftest import SIM_START, SimHandle
 
 
@@ -80,9 +80,7 @@ async def test_viewer_write_is_permission_denied(
     wincc_sim: SimHandle, session: aiohttp.ClientSession, sim_ssl: ssl.SSLContext
 ) -> None:
     """The classic service answers 403 for a read-only user's write."""
-    client = ClassicClient(
-        session, *address(wincc_sim.classic_url), "viewer", "viewer", ssl=sim_ssl
-    )
+    client = ClassicClient(session, server(wincc_sim.classic_url, sim_ssl), "viewer", "viewer")
     await client.login()
     with pytest.raises(PermissionDeniedError, match="permission"):
         await client.write({"Pump1_Command": False})
@@ -97,7 +95,7 @@ async def test_wrong_credentials_or_no_rest_right(
     password: str,
 ) -> None:
     """401 for both, with a message about credentials and the REST right."""
-    client = ClassicClient(session, *address(wincc_sim.classic_url), user, password, ssl=sim_ssl)
+    client = ClassicClient(session, server(wincc_sim.classic_url, sim_ssl), user, password)
     with pytest.raises(AuthenticationError, match="right"):
         await client.login()
 
@@ -109,9 +107,7 @@ async def test_browse_pages_through_everything(
     requests: RequestCounter,
 ) -> None:
     """Every tag, over several pages, with kinds, units, groups and structures."""
-    client = ClassicClient(
-        session, *address(wincc_sim.classic_url), "operator", "operator", ssl=sim_ssl
-    )
+    client = ClassicClient(session, server(wincc_sim.classic_url, sim_ssl), "operator", "operator")
     original = classic_module.PAGE_SIZE
     classic_module.PAGE_SIZE = 5
     try:
@@ -235,3 +231,36 @@ async def test_no_rest_filter_configured(classic: ClassicClient, wincc_sim: SimH
     wincc_sim.thread.call(lambda: description.rest_filters.clear())
     with pytest.raises(UnsupportedFeatureError, match="REST filter"):
         await classic.active_alarms()
+
+
+async def test_login_learns_that_alarm_logging_exists(
+    classic: ClassicClient, requests: RequestCounter
+) -> None:
+    """A V8 server keeps its alarms; the first REST filter is asked for once, not per read."""
+    await classic.login()
+    assert Capability.ALARMS in classic.capabilities
+    sent = requests.count
+    await classic.active_alarms()
+    await classic.active_alarms()
+    assert requests.count - sent == 2  # one MessageList each, no more RestFilters
+
+
+async def test_a_server_without_alarm_logging_is_recognised_at_login(
+    classic: ClassicClient, wincc_sim: SimHandle, requests: RequestCounter
+) -> None:
+    """WinCC V7.5 answers 404 on alarmLogging: no alarms, and no more alarm requests."""
+
+    def switch_off() -> None:
+        wincc_sim.runtime.alarm_logging = False
+
+    wincc_sim.thread.call(switch_off)
+    await classic.login()
+    assert Capability.ALARMS not in classic.capabilities
+    assert Capability.HISTORY in classic.capabilities
+    sent = requests.count
+    with pytest.raises(UnsupportedFeatureError, match="no alarm logging"):
+        await classic.active_alarms()
+    with pytest.raises(UnsupportedFeatureError, match="no alarm logging"):
+        await classic.alarm_history(SIM_START)
+    await classic.login()  # learned once: a second login asks nothing about alarms
+    assert requests.count - sent == 1

@@ -11,6 +11,7 @@ from custom_components.wincc.client import (
     CertificateError,
     ClassicClient,
     NotWinCCError,
+    ServerAddress,
     ServerType,
     UnifiedClient,
     WinCCConnectionError,
@@ -20,7 +21,7 @@ from custom_components.wincc.client import (
 from simulator.clock import Clock
 from simulator.runtime import Runtime
 from simulator.server import Simulator, SimulatorThread
-from tests.client.conftest import address
+from tests.client.conftest import server
 from tests.conftest import SIM_START, SimHandle
 
 
@@ -28,8 +29,9 @@ async def test_detects_both_faces(
     wincc_sim: SimHandle, session: aiohttp.ClientSession, sim_ssl: ssl.SSLContext
 ) -> None:
     """The Unified port speaks GraphQL; the classic port the REST service."""
-    assert await detect(session, *address(wincc_sim.unified_url), ssl=sim_ssl) is ServerType.UNIFIED
-    assert await detect(session, *address(wincc_sim.classic_url), ssl=sim_ssl) is ServerType.CLASSIC
+    unified = server(wincc_sim.unified_url, sim_ssl)
+    assert await detect(session, unified) is ServerType.UNIFIED
+    assert await detect(session, server(wincc_sim.classic_url, sim_ssl)) is ServerType.CLASSIC
 
 
 async def test_detect_reports_an_untrusted_certificate(
@@ -37,7 +39,7 @@ async def test_detect_reports_an_untrusted_certificate(
 ) -> None:
     """The certificate step of the config flow needs the fingerprint from detection."""
     with pytest.raises(CertificateError) as err:
-        await detect(session, *address(wincc_sim.unified_url))
+        await detect(session, server(wincc_sim.unified_url))
     assert err.value.fingerprint == wincc_sim.certificate.fingerprint
 
 
@@ -55,18 +57,14 @@ def plain_sim(socket_enabled: None) -> Iterator[SimulatorThread]:
 async def test_plain_http(plain_sim: SimulatorThread, session: aiohttp.ClientSession) -> None:
     """With scheme http no TLS is used, and both clients work."""
     assert plain_sim.endpoints is not None
-    host, port = address(plain_sim.endpoints.unified_url)
-    assert await detect(session, host, port, scheme="http") is ServerType.UNIFIED
-    client = create_client(
-        ServerType.UNIFIED, session, host, port, "operator", "operator", scheme="http"
-    )
+    unified = server(plain_sim.endpoints.unified_url, scheme="http")
+    assert await detect(session, unified) is ServerType.UNIFIED
+    client = create_client(ServerType.UNIFIED, session, unified, "operator", "operator")
     assert isinstance(client, UnifiedClient)
     assert (await client.read(["HMI_RT_1::Batch_Name"]))["HMI_RT_1::Batch_Name"].ok
     await client.close()
-    host, port = address(plain_sim.endpoints.classic_url)
-    client = create_client(
-        ServerType.CLASSIC, session, host, port, "operator", "operator", scheme="http"
-    )
+    classic = server(plain_sim.endpoints.classic_url, scheme="http")
+    client = create_client(ServerType.CLASSIC, session, classic, "operator", "operator")
     assert isinstance(client, ClassicClient)
     assert (await client.read(["Batch_Name"]))["Batch_Name"].ok
 
@@ -88,7 +86,7 @@ async def test_something_else_is_not_wincc(
     port = runner.addresses[0][1]
     try:
         with pytest.raises(NotWinCCError, match="neither"):
-            await detect(session, "127.0.0.1", port, scheme="http")
+            await detect(session, ServerAddress("127.0.0.1", port, scheme="http"))
     finally:
         await runner.cleanup()
 
@@ -110,7 +108,7 @@ async def test_a_json_server_that_is_not_graphql(
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     try:
         with pytest.raises(NotWinCCError):
-            await detect(session, "127.0.0.1", runner.addresses[0][1], scheme="http")
+            await detect(session, ServerAddress("127.0.0.1", runner.addresses[0][1], scheme="http"))
     finally:
         await runner.cleanup()
 
@@ -120,8 +118,6 @@ async def test_https_to_a_plain_http_port(
 ) -> None:
     """Speaking TLS to a port that serves plain HTTP is a connection error that says so."""
     assert plain_sim.endpoints is not None
-    client = UnifiedClient(
-        session, *address(plain_sim.endpoints.unified_url), "operator", "operator"
-    )
+    client = UnifiedClient(session, server(plain_sim.endpoints.unified_url), "operator", "operator")
     with pytest.raises(WinCCConnectionError, match="HTTPS"):
         await client.login()

@@ -11,6 +11,7 @@ from custom_components.wincc.client import (
     CertificateError,
     ClassicClient,
     ProtocolError,
+    ServerAddress,
     ServerBusyError,
     ServerError,
     TlsSettings,
@@ -19,7 +20,7 @@ from custom_components.wincc.client import (
     WinCCConnectionError,
     WinCCTimeoutError,
 )
-from tests.client.conftest import address
+from tests.client.conftest import address, server
 from tests.conftest import SimHandle
 
 TAGS = {"unified": ["HMI_RT_1::Tank1_Level"], "classic": ["Tank1_Level"]}
@@ -35,7 +36,8 @@ async def client(
     """Each backend in turn, with a short timeout."""
     backend = UnifiedClient if request.param == "unified" else ClassicClient
     url = wincc_sim.unified_url if request.param == "unified" else wincc_sim.classic_url
-    instance = backend(session, *address(url), "operator", "operator", ssl=sim_ssl, timeout=1.0)
+    short = ServerAddress(*address(url), ssl=sim_ssl, timeout=1.0)
+    instance = backend(session, short, "operator", "operator")
     yield instance, TAGS[request.param]
     await instance.close()
 
@@ -110,7 +112,7 @@ async def test_connection_refused(socket_enabled: None, session: aiohttp.ClientS
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = ClassicClient(session, "127.0.0.1", port, "operator", "operator")
+    client = ClassicClient(session, ServerAddress("127.0.0.1", port), "operator", "operator")
     with pytest.raises(WinCCConnectionError, match="firewall"):
         await client.read(["Tank1_Level"])
 
@@ -123,7 +125,7 @@ async def test_untrusted_certificate(
 ) -> None:
     """With default verification, the self-signed certificate is refused, and the
     error carries what the user needs to decide: its fingerprint and subject."""
-    client = backend(session, *address(wincc_sim.unified_url), "operator", "operator")
+    client = backend(session, server(wincc_sim.unified_url), "operator", "operator")
     with pytest.raises(CertificateError) as err:
         await client.login()
     assert err.value.fingerprint == wincc_sim.certificate.fingerprint
@@ -133,13 +135,12 @@ async def test_untrusted_certificate(
 
 async def test_pinned_fingerprint(wincc_sim: SimHandle, session: aiohttp.ClientSession) -> None:
     """A matching pin connects; a different pin is refused with the real fingerprint."""
-    host, port = address(wincc_sim.unified_url)
     good = TlsSettings(fingerprint=wincc_sim.certificate.fingerprint).ssl_argument()
-    client = UnifiedClient(session, host, port, "operator", "operator", ssl=good)
+    client = UnifiedClient(session, server(wincc_sim.unified_url, good), "operator", "operator")
     assert (await client.read(["HMI_RT_1::Batch_Name"]))["HMI_RT_1::Batch_Name"].ok
     await client.close()
     wrong = TlsSettings(fingerprint="AB" * 32).ssl_argument()
-    client = UnifiedClient(session, host, port, "operator", "operator", ssl=wrong)
+    client = UnifiedClient(session, server(wincc_sim.unified_url, wrong), "operator", "operator")
     with pytest.raises(CertificateError, match="does not match") as err:
         await client.login()
     assert err.value.fingerprint == wincc_sim.certificate.fingerprint
@@ -149,11 +150,9 @@ async def test_ca_certificate_and_explicit_no_verification(
     wincc_sim: SimHandle, session: aiohttp.ClientSession
 ) -> None:
     """The simulator's certificate given as CA is trusted; so is anything with verify off."""
-    host, port = address(wincc_sim.classic_url)
     pem = wincc_sim.certificate.cert_path.read_text()
     for settings in (TlsSettings(ca_pem=pem), TlsSettings(verify=False)):
-        client = ClassicClient(
-            session, host, port, "operator", "operator", ssl=settings.ssl_argument()
-        )
+        address = server(wincc_sim.classic_url, settings.ssl_argument())
+        client = ClassicClient(session, address, "operator", "operator")
         await client.login()
         await client.close()

@@ -7,7 +7,15 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
-from custom_components.wincc.client import DataKind, ProtocolError, Quality, classic, unified
+from custom_components.wincc.client import (
+    DataKind,
+    ProtocolError,
+    Quality,
+    classic_alarms,
+    classic_parsing as classic,
+    unified_alarms,
+    unified_parsing as unified,
+)
 from custom_components.wincc.client.parsing import (
     as_int,
     check_values,
@@ -129,7 +137,7 @@ def test_graphql_errors_are_separated_from_data() -> None:
 
 def test_alarm_rows_without_identity_are_skipped(caplog: pytest.LogCaptureFixture) -> None:
     """An alarm row lacking its name or instance ID is logged and skipped."""
-    alarms = unified.parse_alarms(
+    alarms = unified_alarms.parse_alarms(
         [{"name": "A", "instanceID": 1, "state": "WEIRD"}, {"name": "B"}], ["en-US"]
     )
     assert [a.name for a in alarms] == ["A"]
@@ -220,14 +228,14 @@ PARSERS: dict[str, Callable[[Any], object]] = {
     "write_results": lambda p: unified.parse_write_results(p, NAMES),
     "browse": unified.parse_browse,
     "history": unified.parse_history,
-    "alarms": lambda p: unified.parse_alarms(p, ["en-US", "de-DE"]),
-    "alarm_results": unified.parse_alarm_results,
+    "alarms": lambda p: unified_alarms.parse_alarms(p, ["en-US", "de-DE"]),
+    "alarm_results": unified_alarms.parse_alarm_results,
     "value_rows": lambda p: classic.parse_value_rows(p, NAMES),
     "write_rows": lambda p: classic.parse_write_rows(p, NAMES),
     "variables_page": classic.parse_variables_page,
     "archive_names": lambda p: classic.parse_archive_names(p, "tagLogging/Archives"),
     "logged_values": lambda p: classic.parse_logged_values(p, "Tank1_Level"),
-    "messages": lambda p: classic.parse_messages(p, "en-US"),
+    "messages": lambda p: classic_alarms.parse_messages(p, "en-US"),
 }
 
 

@@ -18,7 +18,7 @@ from custom_components.wincc.client import (
     WinCCConnectionError,
     unified as unified_module,
 )
-from tests.client.conftest import address
+from tests.client.conftest import server
 from tests.conftest import SimHandle
 
 
@@ -65,7 +65,7 @@ async def test_refused_subscriptions(
     await unified.login()
     stream = unified.subscribe([])  # an empty list still subscribes; nothing arrives
     await stream.aclose()
-    other = UnifiedClient(session, *address(wincc_sim.unified_url), "operator", "operator")
+    other = UnifiedClient(session, server(wincc_sim.unified_url), "operator", "operator")
     with pytest.raises(CertificateError):
         await anext(other.subscribe(["HMI_RT_1::Batch_Name"]))
 

@@ -44,13 +44,10 @@ def test_default_verifies_and_bad_pem_is_refused() -> None:
 
 
 async def test_fetch_certificate(wincc_sim: SimHandle) -> None:
-    """The helper returns what the server presents: fingerprint, subject, PEM."""
+    """The helper returns what the server presents: fingerprint and subject."""
     presented = await fetch_certificate(*address(wincc_sim.unified_url))
     assert presented.fingerprint == wincc_sim.certificate.fingerprint
     assert "CN=wincc-sim" in presented.subject
-    assert presented.issuer == presented.subject  # self-signed
-    assert "BEGIN CERTIFICATE" in presented.pem
-    assert presented.not_valid_after.year >= 2035
 
 
 async def test_fetch_certificate_failures(socket_enabled: None) -> None:

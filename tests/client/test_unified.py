@@ -18,7 +18,7 @@ from custom_components.wincc.client import (
     UnifiedClient,
 )
 from simulator.runtime import RuntimeOptions
-from tests.client.conftest import MonotonicClock, RequestCounter, address
+from tests.client.conftest import MonotonicClock, RequestCounter, server
 from tests.conftest import SIM_START, SimHandle
 
 
@@ -86,9 +86,7 @@ async def test_viewer_write_is_refused_per_tag(
     wincc_sim: SimHandle, session: aiohttp.ClientSession, sim_ssl: ssl.SSLContext
 ) -> None:
     """A read-only user's write fails with code 1 for that tag."""
-    client = UnifiedClient(
-        session, *address(wincc_sim.unified_url), "viewer", "viewer", ssl=sim_ssl
-    )
+    client = UnifiedClient(session, server(wincc_sim.unified_url, sim_ssl), "viewer", "viewer")
     results = await client.write({"HMI_RT_1::Pump1_Command": False})
     assert results["HMI_RT_1::Pump1_Command"].error is not None
     assert results["HMI_RT_1::Pump1_Command"].error.code == "1"
@@ -203,7 +201,7 @@ async def test_login_failures(
     error: type[Exception],
 ) -> None:
     """Wrong credentials and a user without the GraphQL right raise clearly."""
-    client = UnifiedClient(session, *address(wincc_sim.unified_url), user, password, ssl=sim_ssl)
+    client = UnifiedClient(session, server(wincc_sim.unified_url, sim_ssl), user, password)
     with pytest.raises(error):
         await client.read(["HMI_RT_1::Batch_Name"])
     await client.close()
@@ -229,9 +227,7 @@ async def test_own_session_when_none_is_injected(
     wincc_sim: SimHandle, sim_ssl: ssl.SSLContext
 ) -> None:
     """Without an injected session the client makes one, and closes it."""
-    client = UnifiedClient(
-        None, *address(wincc_sim.unified_url), "operator", "operator", ssl=sim_ssl
-    )
+    client = UnifiedClient(None, server(wincc_sim.unified_url, sim_ssl), "operator", "operator")
     assert client.url == f"{wincc_sim.unified_url}/graphql"
     assert (await client.read(["HMI_RT_1::Batch_Name"]))["HMI_RT_1::Batch_Name"].ok
     await client.close()

@@ -341,3 +341,17 @@ async def test_acknowledged_message_state(classic: Classic, wincc_sim: SimHandle
     (message,) = await classic.json("GET", "alarmLogging/MessageList/AllAlarms")
     assert message["state"] == 3
     assert message["acknowledgeTime"] == "2026-05-01T10:00:00.000Z"
+
+
+async def test_without_alarm_logging_every_alarm_path_is_404(
+    classic: Classic, wincc_sim: SimHandle
+) -> None:
+    """As WinCC V7.5 answers: alarm logging is missing, tag management is not."""
+
+    def switch_off() -> None:
+        wincc_sim.runtime.alarm_logging = False
+
+    wincc_sim.thread.call(switch_off)
+    for path in ("alarmLogging/RestFilters", "alarmLogging/MessageList/AllAlarms"):
+        assert (await classic.request("GET", path))[0] == 404
+    assert (await classic.request("GET", "tagManagement/Value/Tank1_Level"))[0] == 200

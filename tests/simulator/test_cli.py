@@ -37,6 +37,8 @@ def test_defaults() -> None:
         34568,
         False,
     )
+    assert args.no_alarm_logging is False
+    assert build_parser().parse_args(["--no-alarm-logging"]).no_alarm_logging is True
 
 
 async def _serve_briefly(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:

@@ -1,10 +1,12 @@
 """An async client for the Siemens WinCC web APIs.
 
 ``UnifiedClient`` speaks WinCC Unified's GraphQL API; ``ClassicClient`` speaks the WinCC
-V7.5/V8 REST service. Both implement ``WinCCClient``. ``detect`` tells which one a
-server speaks. This package has no Home Assistant imports; it could be published alone.
+V7.5/V8 REST service. Both are ``WinCCClient`` backends. ``detect`` tells which one a
+server at a ``ServerAddress`` speaks. This package has no Home Assistant imports; it
+could be published alone.
 """
 
+from .backend import WinCCClient
 from .classic import ClassicClient
 from .detect import create_client, detect
 from .errors import (
@@ -26,6 +28,7 @@ from .models import (
     AlarmActionResult,
     AlarmIdentifier,
     AlarmInstance,
+    AlarmQuery,
     AlarmState,
     Capability,
     DataKind,
@@ -38,14 +41,15 @@ from .models import (
     TagValue,
     WriteResult,
 )
-from .protocol import WinCCClient
 from .tls import PresentedCertificate, TlsSettings, fetch_certificate
+from .transport import ServerAddress
 from .unified import UnifiedClient
 
 __all__ = [
     "AlarmActionResult",
     "AlarmIdentifier",
     "AlarmInstance",
+    "AlarmQuery",
     "AlarmState",
     "AuthenticationError",
     "Capability",
@@ -62,6 +66,7 @@ __all__ = [
     "ProtocolError",
     "Quality",
     "Scalar",
+    "ServerAddress",
     "ServerBusyError",
     "ServerError",
     "ServerType",

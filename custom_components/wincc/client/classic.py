@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 import logging
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 import aiohttp
 
-from .errors import InvalidArgumentError, NotFoundError, ProtocolError, UnsupportedFeatureError
+from .backend import WinCCClient
+from .classic_alarms import parse_messages
+from .classic_parsing import (
+    parse_archive_names,
+    parse_logged_values,
+    parse_value_rows,
+    parse_variables_page,
+    parse_write_rows,
+    rows_by_name,
+)
+from .errors import (
+    AuthenticationError,
+    NotFoundError,
+    PermissionDeniedError,
+    ProtocolError,
+    UnsupportedFeatureError,
+)
 from .models import (
-    AlarmActionResult,
-    AlarmIdentifier,
     AlarmInstance,
-    AlarmState,
+    AlarmQuery,
     Capability,
     DataKind,
     HistoryValue,
@@ -29,303 +43,104 @@ from .models import (
     TagValue,
     WriteResult,
 )
-from .parsing import (
-    as_int,
-    as_scalar,
-    as_text,
-    check_values,
-    chunked,
-    classic_kind,
-    clean_name,
-    expect_list,
-    matches,
-    parse_timestamp,
-    quality_from_byte,
-)
-from .tls import SslArgument
-from .transport import DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT, HttpTransport, decode_json
+from .parsing import classic_kind, clean_name, item_failure
+from .transport import HttpTransport, decode_json
 
 _LOGGER = logging.getLogger(__name__)
 
 BASE_PATH = "/WinCCRestService"
-DEFAULT_CHUNK_SIZE = 1000
 PAGE_SIZE = 1000
 MAX_PAGES = 10_000
 # How many rows of the short-term alarm archive to look through after an outage.
 ARCHIVE_ROWS = 1000
-NO_ANSWER = ItemError("?", "No answer for this tag")
+PROBE_PATH = "tagManagement/Connections?itemLimit=1"
 
 
-def _row_error(row: Mapping[str, Any]) -> ItemError | None:
-    """A row failed only if ``errorcode`` is non-zero or ``error`` is non-empty."""
-    code = row.get("errorcode", row.get("errorCode"))
-    error = row.get("error")
-    failed_code = code not in (None, 0, "0", "")
-    failed_error = bool(error) and not (isinstance(error, str) and not error.strip())
-    if not failed_code and not failed_error:
-        return None
-    description = error if isinstance(error, str) else str(error) if error else ""
-    return ItemError(str(code) if failed_code else "?", description)
-
-
-def _quality_raw(row: Mapping[str, Any]) -> int | None:
-    raw = row.get("qualitycode", row.get("qualityCode"))
-    return as_int(raw)
-
-
-def _classic_value(name: str, row: object) -> TagValue:
-    if not isinstance(row, dict):
-        return TagValue(name, None, Quality.BAD, error=ItemError("?", "Malformed answer row"))
-    error = _row_error(row)
-    if error is not None:
-        return TagValue(name, None, Quality.BAD, error=error)
-    raw_quality = _quality_raw(row)
-    return TagValue(
-        name,
-        as_scalar(row.get("value")),
-        quality_from_byte(raw_quality) if raw_quality is not None else Quality.UNKNOWN,
-        raw_quality,
-        parse_timestamp(row.get("timestamp")),
-    )
-
-
-def _rows(payload: object) -> list[Any]:
-    if isinstance(payload, dict) and "variableName" in payload:
-        return [payload]  # a single row, as GET Value/{tag} answers
-    return expect_list(payload, "tagManagement/Values", "values", "Values")
-
-
-def _rows_by_name(payload: object) -> dict[str, dict[str, Any]]:
-    """Answer rows by their (cleaned) variable name; rows without one are skipped."""
-    return {
-        clean_name(row["variableName"]): row
-        for row in _rows(payload)
-        if isinstance(row, dict) and isinstance(row.get("variableName"), str)
-    }
-
-
-def parse_value_rows(payload: object, names: Sequence[str]) -> dict[str, TagValue]:
-    """Value rows matched to the asked (cleaned) names; gaps become per-tag errors."""
-    by_name = _rows_by_name(payload)
-    return {
-        name: _classic_value(name, by_name[name])
-        if name in by_name
-        else TagValue(name, None, Quality.BAD, error=NO_ANSWER)
-        for name in names
-    }
-
-
-def parse_write_rows(payload: object, names: Sequence[str]) -> dict[str, WriteResult]:
-    """Write answers: one object per tag; ``errorcode != 0`` means that tag failed."""
-    by_name = _rows_by_name(payload)
-    return {
-        name: WriteResult(name, _row_error(by_name[name]))
-        if name in by_name
-        else WriteResult(name, ItemError("?", "The server did not confirm this write"))
-        for name in names
-    }
-
-
-def parse_variables_page(payload: object) -> tuple[list[TagInfo], int | None]:
-    """One page of ``tagManagement/variables`` and the next continuation point."""
-    tags = []
-    for row in expect_list(payload, "tagManagement/variables", "variables", "Variables"):
-        if not isinstance(row, dict):
-            continue
-        name = as_text(row.get("variableName")) or as_text(row.get("name"))
-        if name is None:
-            continue
-        code = as_int(row.get("dataType"))
-        tags.append(
-            TagInfo(
-                name=name,
-                display_name=name,
-                data_type=None if code is None else str(code),
-                kind=classic_kind(code),
-                unit=as_text(row.get("unit")),
-                structure=as_text(row.get("structureVariable")),
-                group=as_text(row.get("group")),
-                connection=as_text(row.get("connection")),
-            )
-        )
-    following = payload.get("continuationPoint") if isinstance(payload, dict) else None
-    return tags, as_int(following)
-
-
-def parse_archive_names(payload: object, key: str) -> list[str]:
-    """Names in a listing such as ``tagLogging/Archives``."""
-    return [
-        name
-        for row in expect_list(
-            payload, key, key.rpartition("/")[2].lower(), "archives", "variables"
-        )
-        if (name := as_text(row.get("name")) if isinstance(row, dict) else as_text(row))
-    ]
-
-
-def parse_logged_values(payload: object, name: str) -> tuple[list[HistoryValue], ItemError | None]:
-    """The values of one archive tag from ``tagLogging/Values``, and its error."""
-    for archive in expect_list(payload, "tagLogging/Values", "archives"):
-        if not isinstance(archive, dict):
-            continue
-        for variable in expect_list(archive.get("variables", []), "tagLogging variables"):
-            if not isinstance(variable, dict) or variable.get("name") != name:
-                continue
-            error = _row_error(variable)
-            if error is not None:
-                return [], error
-            values = []
-            for row in expect_list(variable.get("values", []), "tagLogging values"):
-                timestamp = parse_timestamp(row.get("timestamp")) if isinstance(row, dict) else None
-                if timestamp is None:
-                    continue
-                raw_quality = _quality_raw(row)
-                values.append(
-                    HistoryValue(
-                        timestamp,
-                        as_scalar(row.get("value")),
-                        quality_from_byte(raw_quality)
-                        if raw_quality is not None
-                        else Quality.UNKNOWN,
-                        raw_quality,
-                    )
-                )
-            return values, None
-    raise ProtocolError(f"The history answer has no entry for {name}")
-
-
-def _message_state(row: Mapping[str, Any]) -> AlarmState:
-    """The state from the message's times (the state numbers alone are ambiguous)."""
-    acknowledged = parse_timestamp(row.get("acknowledgeTime"))
-    cleared = parse_timestamp(row.get("clearTime"))
-    if acknowledged and cleared:
-        return (
-            AlarmState.RAISED_ACKNOWLEDGED_CLEARED
-            if acknowledged <= cleared
-            else AlarmState.RAISED_CLEARED_ACKNOWLEDGED
-        )
-    if acknowledged:
-        return AlarmState.RAISED_ACKNOWLEDGED
-    if cleared:
-        return AlarmState.RAISED_CLEARED
-    return AlarmState.RAISED
-
-
-def parse_messages(payload: object, language: str) -> list[AlarmInstance]:
-    """The classic alarm list; a row without a name is skipped and logged."""
-    alarms = []
-    for row in expect_list(payload, "alarmLogging/MessageList", "messages", "Messages"):
-        # Rows name the message, or at least number it.
-        name = (
-            as_text(row.get("name")) or as_text(str(row.get("messageNumber") or ""))
-            if isinstance(row, dict)
-            else None
-        )
-        if not isinstance(row, dict) or name is None:
-            _LOGGER.warning("Skipping an alarm row without a name: %r", row)
-            continue
-        text, info = as_text(row.get("text")), as_text(row.get("infoText"))
-        alarms.append(
-            AlarmInstance(
-                name=name,
-                instance_id=as_int(row.get("instanceID")) or 0,
-                state=_message_state(row),
-                priority=as_int(row.get("priority")),
-                alarm_class=as_text(row.get("messageClass")),
-                texts={language: text} if text else {},
-                info_texts={language: info} if info else {},
-                area=as_text(row.get("area")),
-                origin=as_text(row.get("origin")),
-                raise_time=parse_timestamp(row.get("raiseTime")),
-                acknowledgment_time=parse_timestamp(row.get("acknowledgeTime")),
-                clear_time=parse_timestamp(row.get("clearTime")),
-                modification_time=parse_timestamp(row.get("modificationTime")),
-                requires_acknowledgment=row.get("requiresAcknowledgment") is True,
-            )
-        )
-    return alarms
-
-
-class ClassicClient:
+class ClassicClient(WinCCClient):
     """Talks to the WinCC V7.5 SP2 / V8 REST service."""
 
     server_type = ServerType.CLASSIC
-    # Alarm logging exists on V8 only; a V7.5 server answers 404 there.
-    capabilities = frozenset({Capability.BROWSE, Capability.HISTORY, Capability.ALARMS})
+    base_path = BASE_PATH
+    offers: ClassVar[frozenset[Capability]] = frozenset(
+        {Capability.BROWSE, Capability.HISTORY, Capability.ALARMS}
+    )
+    lacks: ClassVar[Mapping[Capability, str]] = {
+        Capability.ACKNOWLEDGE: "WinCC V7/V8's REST service cannot acknowledge alarms: "
+        "acknowledge them in WinCC",
+        Capability.PUSH: "WinCC V7/V8's REST service cannot push tag values: "
+        "they are polled instead",
+        Capability.ALARMS: "This server offers no alarm logging over its REST service "
+        "(WinCC V7.5, or V8 without REST filters)",
+    }
 
-    def __init__(
-        self,
-        session: aiohttp.ClientSession | None,
-        host: str,
-        port: int,
-        username: str,
-        password: str,
-        *,
-        ssl: SslArgument = True,
-        scheme: str = "https",
-        timeout: float = DEFAULT_TIMEOUT,
-        max_concurrent: int = DEFAULT_MAX_CONCURRENT,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-    ) -> None:
-        """Prepare a client; nothing is sent until the first call."""
-        self._transport = HttpTransport(
-            session,
-            host,
-            port,
-            ssl=ssl,
-            scheme=scheme,
-            timeout=timeout,
-            max_concurrent=max_concurrent,
-        )
-        self._auth = {"Authorization": aiohttp.encode_basic_auth(username, password)}
-        self._chunk_size = chunk_size
-        self._kinds: dict[str, DataKind] = {}
-        self._archives: dict[str, str] | None = None
+    # Learned on first use: which archive logs each tag, and the first REST filter.
+    _archives: dict[str, str] | None = None
+    _first_filter: str | None = None
 
-    @property
-    def url(self) -> str:
-        """The REST service's base URL."""
-        return f"{self._transport.base_url}{BASE_PATH}"
+    @classmethod
+    async def speaks(cls, transport: HttpTransport) -> bool:
+        """Whether the REST service answers (asking for credentials counts)."""
+        try:
+            await transport.request("GET", f"{BASE_PATH}/{PROBE_PATH}")
+        except AuthenticationError:
+            return True
+        except (NotFoundError, ProtocolError):
+            return False
+        return True
 
     async def _send(
         self, method: str, path: str, *, json: Any = None, headers: dict[str, str] | None = None
     ) -> bytes:
+        auth = aiohttp.encode_basic_auth(self._username, self._password)
         body, _ = await self._transport.request(
-            method, f"{BASE_PATH}/{path}", json=json, headers={**self._auth, **(headers or {})}
+            method,
+            f"{BASE_PATH}/{path}",
+            json=json,
+            headers={"Authorization": auth, **(headers or {})},
         )
         return body
 
     async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         return decode_json(await self._send(method, path, **kwargs), path)
 
-    async def login(self) -> None:
+    async def _login(self) -> None:
         """Check the credentials with a cheap, read-only request."""
-        await self._send("GET", "tagManagement/Connections?itemLimit=1")
+        await self._send("GET", PROBE_PATH)
 
-    async def read(self, names: Sequence[str]) -> dict[str, TagValue]:
-        """Read tags with ``POST tagManagement/Values``, one request per chunk."""
-        cleaned = {name: clean_name(name) for name in dict.fromkeys(names)}
-        chunks = list(chunked(list(dict.fromkeys(cleaned.values())), self._chunk_size))
-        answers = await asyncio.gather(*(self._read_chunk(chunk) for chunk in chunks))
-        values: dict[str, TagValue] = {}
-        for answer in answers:
-            values.update(answer)
+    async def _learn_capabilities(self) -> frozenset[Capability]:
+        """Alarm logging exists where ``alarmLogging/RestFilters`` lists a filter (V8).
+
+        WinCC V7.5 answers 404 there; a user without alarm rights gets 403.
+        """
+        try:
+            await self._rest_filter(None)
+        except (NotFoundError, PermissionDeniedError, UnsupportedFeatureError) as err:
+            _LOGGER.debug("%s offers no alarms: %s", self.url, err)
+            return self.offers - {Capability.ALARMS}
+        return self.offers
+
+    # --- tags -------------------------------------------------------------------------
+
+    async def _read_chunk(self, names: Sequence[str]) -> dict[str, TagValue]:
+        """``POST tagManagement/Values``; names lose invisible characters on the way."""
+        cleaned = {name: clean_name(name) for name in names}
+        asked = list(dict.fromkeys(cleaned.values()))
+        body = await self._send("POST", "tagManagement/Values", json={"variableNames": asked})
+        if body.strip():
+            payload = decode_json(body, "tagManagement/Values")
+            self._remember_kinds(payload, asked)
+            values = parse_value_rows(payload, asked)
+        else:
+            # An unknown name can empty the whole answer: ask tag by tag to find it.
+            _LOGGER.debug("Empty answer for %d tags; reading them one by one", len(asked))
+            values = dict(
+                zip(asked, await asyncio.gather(*(self._read_one(n) for n in asked)), strict=True)
+            )
         # Answer under the caller's names, even where invisible characters were stripped.
         return {
             name: values[clean] if name == clean else replace(values[clean], name=name)
             for name, clean in cleaned.items()
         }
-
-    async def _read_chunk(self, names: Sequence[str]) -> dict[str, TagValue]:
-        body = await self._send("POST", "tagManagement/Values", json={"variableNames": list(names)})
-        if not body.strip():
-            # An unknown name can empty the whole answer: ask tag by tag to find it.
-            _LOGGER.debug("Empty answer for %d tags; reading them one by one", len(names))
-            singles = await asyncio.gather(*(self._read_one(name) for name in names))
-            return dict(zip(names, singles, strict=True))
-        payload = decode_json(body, "tagManagement/Values")
-        self._remember_kinds(payload, names)
-        return parse_value_rows(payload, names)
 
     async def _read_one(self, name: str) -> TagValue:
         body = await self._send("GET", f"tagManagement/Value/{quote(name, safe='')}")
@@ -338,17 +153,14 @@ class ClassicClient:
         unknown = [name for name in names if name not in self._kinds]
         if not unknown:
             return
-        rows = _rows_by_name(payload)
+        rows = rows_by_name(payload)
         for name in unknown:
             kind = classic_kind(rows.get(name, {}).get("dataType"))
             if kind is not DataKind.OTHER:
                 self._kinds[name] = kind
 
-    async def write(
-        self, values: Mapping[str, Scalar], kinds: Mapping[str, DataKind] | None = None
-    ) -> dict[str, WriteResult]:
-        """Write tags with ``PUT tagManagement/Values``; values are checked first."""
-        check_values(values, {**self._kinds, **(kinds or {})})
+    async def _write(self, values: Mapping[str, Scalar]) -> dict[str, WriteResult]:
+        """``PUT tagManagement/Values``, one row per tag."""
         cleaned = {name: clean_name(name) for name in values}
         payload = [
             {"variableName": cleaned[name], "value": value} for name, value in values.items()
@@ -358,19 +170,8 @@ class ClassicClient:
         results = parse_write_rows(answer, list(cleaned.values()))
         return {name: WriteResult(name, results[cleaned[name]].error) for name in values}
 
-    def subscribe(self, names: Sequence[str]) -> AsyncIterator[TagValue]:
-        """Not possible: the classic REST service pushes nothing; poll with ``read``."""
-        raise UnsupportedFeatureError(
-            "WinCC V7/V8's REST service cannot push tag values: they are polled instead"
-        )
-
-    async def browse(self, pattern: str = "*") -> list[TagInfo]:
-        """Every tag matching ``pattern``, paging through ``tagManagement/variables``."""
-        tags = await self._all_pages()
-        self._kinds.update((t.name, t.kind) for t in tags if t.kind is not DataKind.OTHER)
-        return [tag for tag in tags if matches(pattern, tag.name)]
-
-    async def _all_pages(self) -> list[TagInfo]:
+    async def _all_tags(self) -> list[TagInfo]:
+        """Every page of ``tagManagement/variables``."""
         tags: list[TagInfo] = []
         point = 0
         for _ in range(MAX_PAGES):
@@ -385,6 +186,8 @@ class ClassicClient:
                 return tags
             point = following
         raise ProtocolError("The tag list did not end after too many pages")
+
+    # --- history ----------------------------------------------------------------------
 
     async def _archive_of(self, name: str) -> str:
         if self._archives is None:
@@ -402,15 +205,13 @@ class ClassicClient:
             raise NotFoundError(f"{name} is not logged in any archive")
         return self._archives[name]
 
-    async def history(
-        self, name: str, start: datetime | None, end: datetime | None, max_values: int = 0
+    async def _history(
+        self, name: str, start: datetime | None, end: datetime | None, max_values: int
     ) -> list[HistoryValue]:
         """Logged values of one tag from the archive that logs it."""
-        if start is None and end is None:
-            raise InvalidArgumentError("A history request needs a start or an end time")
         tag = clean_name(name)
         archive = await self._archive_of(tag)
-        request = {"name": tag, "maxValues": max_values}
+        request: dict[str, Any] = {"name": tag, "maxValues": max_values}
         if start:
             request["timeFrom"] = start.isoformat()
         if end:
@@ -422,69 +223,52 @@ class ClassicClient:
         )
         values, error = parse_logged_values(answer, tag)
         if error is not None:
-            if error.code == "2":
-                raise NotFoundError(f"{tag} is not logged: {error.description}")
-            raise InvalidArgumentError(f"The server refused the request: {error.description}")
+            raise item_failure(error, f"History of {tag}")
         return values
+
+    # --- alarms -----------------------------------------------------------------------
 
     async def _rest_filter(self, server_filter: str | None) -> str:
         """The REST filter to use: the given one, or the first configured."""
         if server_filter:
             return server_filter
-        filters = parse_archive_names(
-            await self._json("GET", "alarmLogging/RestFilters"), "alarmLogging/RestFilters"
-        )
-        if not filters:
-            raise UnsupportedFeatureError(
-                "The server has no REST filter for alarms: configure one in WinCC's alarm logging"
+        if self._first_filter is None:
+            filters = parse_archive_names(
+                await self._json("GET", "alarmLogging/RestFilters"), "alarmLogging/RestFilters"
             )
-        return filters[0]
+            if not filters:
+                raise UnsupportedFeatureError(
+                    "The server has no REST filter for alarms: configure one in WinCC's "
+                    "alarm logging"
+                )
+            self._first_filter = filters[0]
+        return self._first_filter
 
-    async def active_alarms(
-        self, server_filter: str | None = None, languages: Sequence[str] = ("en-US",)
-    ) -> list[AlarmInstance]:
-        """The alarm list through a REST filter configured in WinCC (V8 only)."""
-        language = languages[0] if languages else "en-US"
-        name = quote(await self._rest_filter(server_filter), safe="")
-        answer = await self._json(
-            "GET", f"alarmLogging/MessageList/{name}", headers={"Accept-Language": language}
-        )
-        return parse_messages(answer, language)
-
-    async def alarm_history(
-        self,
-        start: datetime,
-        end: datetime | None = None,
-        server_filter: str | None = None,
-        languages: Sequence[str] = ("en-US",),
-    ) -> list[AlarmInstance]:
-        """Logged alarm states from the short-term archive, changed from ``start`` on."""
-        language = languages[0] if languages else "en-US"
-        name = quote(await self._rest_filter(server_filter), safe="")
+    async def _messages(self, list_path: str, query: AlarmQuery) -> list[AlarmInstance]:
+        """An alarm list of a REST filter, in the query's preferred language."""
+        name = quote(await self._rest_filter(query.server_filter), safe="")
         answer = await self._json(
             "GET",
-            f"alarmLogging/ShortTermArchive/{name}?maxValues={ARCHIVE_ROWS}",
-            headers={"Accept-Language": language},
+            list_path.format(filter=name),
+            headers={"Accept-Language": query.language},
+        )
+        return parse_messages(answer, query.language)
+
+    async def _active_alarms(self, query: AlarmQuery) -> list[AlarmInstance]:
+        """The alarm list through a REST filter configured in WinCC (V8 only)."""
+        return await self._messages("alarmLogging/MessageList/{filter}", query)
+
+    async def _alarm_history(
+        self, start: datetime, end: datetime | None, query: AlarmQuery
+    ) -> list[AlarmInstance]:
+        """Logged alarm states from the short-term archive, changed from ``start`` on."""
+        rows = await self._messages(
+            f"alarmLogging/ShortTermArchive/{{filter}}?maxValues={ARCHIVE_ROWS}", query
         )
         return [
             alarm
-            for alarm in reversed(parse_messages(answer, language))
+            for alarm in reversed(rows)
             if alarm.modification_time is not None
             and alarm.modification_time >= start
             and (end is None or alarm.modification_time <= end)
         ]
-
-    @property
-    def server_time(self) -> datetime | None:
-        """The server's clock, as of its latest answer."""
-        return self._transport.server_time
-
-    async def acknowledge(self, alarms: Sequence[AlarmIdentifier]) -> list[AlarmActionResult]:
-        """Not possible: the classic REST service has no way to acknowledge alarms."""
-        raise UnsupportedFeatureError(
-            "WinCC V7/V8's REST service cannot acknowledge alarms: acknowledge them in WinCC"
-        )
-
-    async def close(self) -> None:
-        """Close what the client opened (there is no session to end)."""
-        await self._transport.close()

@@ -2,80 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import aiohttp
 
-from .classic import BASE_PATH, ClassicClient
-from .errors import AuthenticationError, NotFoundError, NotWinCCError, ProtocolError
+from .backend import WinCCClient
+from .classic import ClassicClient
+from .errors import NotWinCCError
 from .models import ServerType
-from .protocol import WinCCClient
-from .tls import SslArgument
-from .transport import DEFAULT_TIMEOUT, HttpTransport, decode_json
-from .unified import GRAPHQL_PATH, UnifiedClient
+from .transport import HttpTransport, ServerAddress
+from .unified import UnifiedClient
+
+# Every backend, in the order detection tries them.
+BACKENDS: dict[ServerType, type[WinCCClient]] = {
+    ServerType.UNIFIED: UnifiedClient,
+    ServerType.CLASSIC: ClassicClient,
+}
 
 
-async def _speaks_unified(transport: HttpTransport) -> bool:
-    try:
-        body, _ = await transport.request("POST", GRAPHQL_PATH, json={"query": "{__typename}"})
-        answer = decode_json(body, "GraphQL")
-    except (NotFoundError, ProtocolError, AuthenticationError):
-        return False
-    return isinstance(answer, Mapping) and ("data" in answer or "errors" in answer)
-
-
-async def _speaks_classic(transport: HttpTransport) -> bool:
-    try:
-        await transport.request("GET", f"{BASE_PATH}/tagManagement/Connections?itemLimit=1")
-    except AuthenticationError:
-        return True  # the service exists and wants credentials
-    except (NotFoundError, ProtocolError):
-        return False
-    return True
-
-
-async def detect(
-    session: aiohttp.ClientSession | None,
-    host: str,
-    port: int,
-    *,
-    ssl: SslArgument = True,
-    scheme: str = "https",
-    request_timeout: float = DEFAULT_TIMEOUT,
-) -> ServerType:
-    """Probe ``host:port`` for the Unified GraphQL endpoint, then the classic REST service.
+async def detect(session: aiohttp.ClientSession | None, address: ServerAddress) -> ServerType:
+    """Ask each backend in turn whether the server at ``address`` speaks its API.
 
     Certificate, connection and timeout errors propagate, so the caller can ask the
     user to trust a certificate or to check the address.
     """
-    transport = HttpTransport(session, host, port, ssl=ssl, scheme=scheme, timeout=request_timeout)
+    transport = HttpTransport(session, address)
     try:
-        if await _speaks_unified(transport):
-            return ServerType.UNIFIED
-        if await _speaks_classic(transport):
-            return ServerType.CLASSIC
+        for server_type, backend in BACKENDS.items():
+            if await backend.speaks(transport):
+                return server_type
     finally:
         await transport.close()
     raise NotWinCCError(
-        f"{host}:{port} answers, but neither as WinCC Unified (GraphQL) nor as the WinCC "
-        "V7/V8 REST service: check the port"
+        f"{address.host}:{address.port} answers, but neither as WinCC Unified (GraphQL) nor "
+        "as the WinCC V7/V8 REST service: check the port"
     )
 
 
 def create_client(
     server_type: ServerType,
     session: aiohttp.ClientSession | None,
-    host: str,
-    port: int,
+    address: ServerAddress,
     username: str,
     password: str,
-    *,
-    ssl: SslArgument = True,
-    scheme: str = "https",
-    timeout: float = DEFAULT_TIMEOUT,
 ) -> WinCCClient:
     """The client for a server type."""
-    backend: type[UnifiedClient] | type[ClassicClient] = (
-        UnifiedClient if server_type is ServerType.UNIFIED else ClassicClient
-    )
-    return backend(session, host, port, username, password, ssl=ssl, scheme=scheme, timeout=timeout)
+    return BACKENDS[server_type](session, address, username, password)

@@ -175,6 +175,19 @@ class AlarmInstance:
 
 
 @dataclass(frozen=True, slots=True)
+class AlarmQuery:
+    """Which alarms to ask for, and in which languages (the first is preferred)."""
+
+    server_filter: str | None
+    languages: tuple[str, ...]
+
+    @property
+    def language(self) -> str:
+        """The preferred language."""
+        return self.languages[0]
+
+
+@dataclass(frozen=True, slots=True)
 class AlarmIdentifier:
     """Which alarm instance to act on; instance ID 0 means all of that alarm's."""
 

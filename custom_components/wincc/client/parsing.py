@@ -11,10 +11,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 import math
-from typing import Any
+from typing import Any, TypedDict
 
-from .errors import InvalidArgumentError, ProtocolError
+from .errors import InvalidArgumentError, NotFoundError, ProtocolError, ServerError, WinCCError
 from .models import DataKind, ItemError, Quality, Scalar
+
+# Per-item error codes both APIs use: 2 "cannot resolve name", 3 and 30x bad arguments.
+UNKNOWN_NAME_CODE = "2"
+ARGUMENT_CODES = frozenset({"3", "301", "302", "303"})
 
 # JSON decoders give plain dicts and lists; checking the concrete types is much faster
 # than checking the abstract ones, and parsing runs for every tag of every poll.
@@ -107,6 +111,29 @@ def as_text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+class AlarmPlaceAndTimes(TypedDict):
+    """Where an alarm comes from and when it changed: read alike from both APIs."""
+
+    area: str | None
+    origin: str | None
+    raise_time: datetime | None
+    acknowledgment_time: datetime | None
+    clear_time: datetime | None
+    modification_time: datetime | None
+
+
+def alarm_place_and_times(row: Mapping[str, Any], acknowledged_key: str) -> AlarmPlaceAndTimes:
+    """Area, origin and times of an alarm row (the APIs name the acknowledgment apart)."""
+    return AlarmPlaceAndTimes(
+        area=as_text(row.get("area")),
+        origin=as_text(row.get("origin")),
+        raise_time=parse_timestamp(row.get("raiseTime")),
+        acknowledgment_time=parse_timestamp(row.get(acknowledged_key)),
+        clear_time=parse_timestamp(row.get("clearTime")),
+        modification_time=parse_timestamp(row.get("modificationTime")),
+    )
+
+
 def quality_from_main(main: object) -> Quality:
     """Normalize a Unified ``MainQuality`` name."""
     if not isinstance(main, str):
@@ -117,13 +144,16 @@ def quality_from_main(main: object) -> Quality:
 
 
 def quality_from_byte(code: object) -> Quality:
-    """Normalize an OPC DA quality byte (``QQSSSSLL``): bits 7-6 are the main quality."""
+    """Normalize an OPC DA quality byte (``QQSSSSLL``): bits 7-6 are the main quality.
+
+    A missing or unreadable byte is unknown, not bad.
+    """
     if isinstance(code, bool) or not isinstance(code, int) or not 0 <= code <= 255:
         return Quality.UNKNOWN
     return (Quality.BAD, Quality.UNCERTAIN, Quality.GOOD, Quality.GOOD)[code >> 6]
 
 
-def item_error(raw: object, *, success_code: str = "0") -> ItemError | None:
+def item_error(raw: object) -> ItemError | None:
     """A Unified ``{code, description}`` error; code "0" (or none) is success."""
     if raw is None:
         return None
@@ -131,10 +161,19 @@ def item_error(raw: object, *, success_code: str = "0") -> ItemError | None:
         return ItemError("?", f"Unreadable error: {raw!r}")
     code = raw.get("code")
     code_text = "" if code is None else str(code)
-    if code_text in ("", success_code):
+    if code_text in ("", "0"):
         return None
     description = raw.get("description")
     return ItemError(code_text, description if isinstance(description, str) else "")
+
+
+def item_failure(error: ItemError, what: str) -> WinCCError:
+    """The client error for a failed item of a request about ``what``."""
+    if error.code == UNKNOWN_NAME_CODE:
+        return NotFoundError(f"{what}: the name is unknown or not logged ({error.description})")
+    if error.code in ARGUMENT_CODES:
+        return InvalidArgumentError(f"{what}: the server refused the request ({error.description})")
+    return ServerError(f"{what}: the server failed ({error.description})")
 
 
 def expect_list(payload: object, what: str, *wrappers: str) -> list[Any]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
 import hashlib
 import ssl
 
@@ -78,24 +77,18 @@ def unverified_context() -> ssl.SSLContext:
 
 @dataclass(frozen=True, slots=True)
 class PresentedCertificate:
-    """What a server presented in its TLS handshake."""
+    """What a server presented in its TLS handshake: what a user compares before trusting it."""
 
     fingerprint: str
     subject: str
-    issuer: str
-    not_valid_after: datetime
-    pem: str
 
 
 def describe_certificate(der: bytes) -> PresentedCertificate:
-    """Fingerprint, subject, issuer and expiry of a DER certificate."""
+    """Fingerprint and subject of a DER certificate."""
     certificate = x509.load_der_x509_certificate(der)
     return PresentedCertificate(
         fingerprint=format_fingerprint(hashlib.sha256(der).digest()),
         subject=certificate.subject.rfc4514_string(),
-        issuer=certificate.issuer.rfc4514_string(),
-        not_valid_after=certificate.not_valid_after_utc,
-        pem=ssl.DER_cert_to_PEM_cert(der),
     )
 
 

@@ -4,6 +4,7 @@ mapping transport failures and HTTP statuses onto the client's errors."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 import logging
@@ -55,30 +56,37 @@ def decode_json(body: bytes, what: str) -> Any:
         raise ProtocolError(f"The server's answer to {what} is not valid JSON") from err
 
 
+@dataclass(frozen=True, slots=True)
+class ServerAddress:
+    """Where a server is and how to reach it: every backend and the detection take one."""
+
+    host: str
+    port: int
+    ssl: SslArgument = True
+    scheme: str = "https"
+    timeout: float = DEFAULT_TIMEOUT
+    max_concurrent: int = DEFAULT_MAX_CONCURRENT
+
+    @property
+    def base_url(self) -> str:
+        """``scheme://host:port``."""
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+
 class HttpTransport:
     """Sends requests to one server with a bounded number in flight."""
 
-    def __init__(
-        self,
-        session: aiohttp.ClientSession | None,
-        host: str,
-        port: int,
-        *,
-        ssl: SslArgument = True,
-        scheme: str = "https",
-        timeout: float = DEFAULT_TIMEOUT,
-        max_concurrent: int = DEFAULT_MAX_CONCURRENT,
-    ) -> None:
-        """Talk to ``scheme://host:port`` through ``session`` (one is made if none)."""
-        self.host = host
-        self.port = port
-        self.base_url = f"{scheme}://{host}:{port}"
+    def __init__(self, session: aiohttp.ClientSession | None, address: ServerAddress) -> None:
+        """Talk to ``address`` through ``session`` (one is made if none)."""
+        self.host = address.host
+        self.port = address.port
+        self.base_url = address.base_url
         self._session = session
         self._owns_session = session is None
-        self._ssl = ssl if scheme == "https" else False
-        self.timeout = timeout
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._slots = asyncio.Semaphore(max_concurrent)
+        self._ssl = address.ssl if address.scheme == "https" else False
+        self.timeout = address.timeout
+        self._timeout = aiohttp.ClientTimeout(total=address.timeout)
+        self._slots = asyncio.Semaphore(address.max_concurrent)
         self.server_time: datetime | None = None  # the Date of the latest answer
 
     def _client(self) -> aiohttp.ClientSession:
