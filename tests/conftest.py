@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 import ssl
 
@@ -64,21 +65,28 @@ def sim_options() -> RuntimeOptions:
     return RuntimeOptions()
 
 
-@pytest.fixture
-def wincc_sim(
-    socket_enabled: None, sim_certificate: Certificate, sim_options: RuntimeOptions
-) -> Iterator[SimHandle]:
+@contextmanager
+def running_simulator(certificate: Certificate, options: RuntimeOptions) -> Iterator[SimHandle]:
     """A fresh wincc-sim on free loopback ports, serving HTTPS on a thread of its own."""
-    runtime = Runtime(Clock(frozen_at=SIM_START), sim_options)
+    runtime = Runtime(Clock(frozen_at=SIM_START), options)
     simulator = Simulator(
-        runtime, unified_port=0, classic_port=0, ssl_context=sim_certificate.server_context()
+        runtime, unified_port=0, classic_port=0, ssl_context=certificate.server_context()
     )
     thread = SimulatorThread(simulator)
     endpoints = thread.start()
     try:
-        yield SimHandle(thread, endpoints, sim_certificate)
+        yield SimHandle(thread, endpoints, certificate)
     finally:
         thread.stop()
+
+
+@pytest.fixture
+def wincc_sim(
+    socket_enabled: None, sim_certificate: Certificate, sim_options: RuntimeOptions
+) -> Iterator[SimHandle]:
+    """The test's wincc-sim."""
+    with running_simulator(sim_certificate, sim_options) as sim:
+        yield sim
 
 
 @pytest.fixture

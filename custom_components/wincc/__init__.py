@@ -14,14 +14,18 @@ from homeassistant.helpers import (
 from homeassistant.helpers.typing import ConfigType
 
 from .alarm_coordinator import WinCCAlarmCoordinator
-from .alarm_entity import ALARM_ENTITIES
 from .client import AuthenticationError, Capability, CertificateError, WinCCError
 from .connection import client_for, tls_settings
-from .const import DOMAIN, ISSUE_TLS_UNVERIFIED, OPT_ALARMS
-from .coordinator import WinCCConfigEntry, WinCCCoordinator, WinCCRuntimeData
-from .entity import entry_key, runtime_device
+from .const import DOMAIN, ISSUE_TLS_UNVERIFIED
+from .coordinator import WinCCCoordinator
 from .exceptions import auth_failed, translation_key
+from .identity import expected_devices, expected_entities, runtime_device
+from .migration import async_migrate_entry
+from .options import EntryOptions
+from .runtime import WinCCConfigEntry, WinCCRuntimeData
 from .services import async_setup_services
+
+__all__ = ["async_migrate_entry", "async_setup", "async_setup_entry", "async_unload_entry"]
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -61,24 +65,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
             translation_key=translation_key(err),
             translation_placeholders={"error": str(err)},
         ) from err
-    coordinator = WinCCCoordinator(hass, entry, client)
+    options = EntryOptions.from_options(entry.options)
+    coordinator = WinCCCoordinator(hass, entry, client, options)
     try:
         await coordinator.async_config_entry_first_refresh()
     except BaseException:
         await client.close()
         raise
     alarms = None
-    if entry.options.get(OPT_ALARMS, True) and Capability.ALARMS in client.capabilities:
-        alarms = WinCCAlarmCoordinator(hass, entry, client)
+    if options.alarms and Capability.ALARMS in client.capabilities:
+        alarms = WinCCAlarmCoordinator(hass, entry, client, options)
         # Alarms are not worth failing the tags for: their entities wait for them.
         await alarms.async_refresh()
     entry.runtime_data = WinCCRuntimeData(client, coordinator, alarms)
-    coordinator.runtime_device_id = (
-        dr.async_get(hass)
-        .async_get_or_create(config_entry_id=entry.entry_id, **runtime_device(entry))
-        .id
-    )
-    _remove_stale_entities(hass, entry, coordinator)
+    # Registered first, so that the devices of plant parts can link to it.
+    dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **runtime_device(entry))
+    _remove_stale_entities(hass, entry)
     _update_tls_issue(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
@@ -115,28 +117,18 @@ def _update_tls_issue(hass: HomeAssistant, entry: WinCCConfigEntry) -> None:
     )
 
 
-def _remove_stale_entities(
-    hass: HomeAssistant, entry: WinCCConfigEntry, coordinator: WinCCCoordinator
-) -> None:
+def _remove_stale_entities(hass: HomeAssistant, entry: WinCCConfigEntry) -> None:
     """Drop entities of tags no longer exposed (or now of another platform), and
-    sub-devices left without entities."""
+    devices left without a part of the plant."""
+    runtime = entry.runtime_data
+    tags = runtime.coordinator.options.tags.values()
     entities = er.async_get(hass)
-    expected = {
-        (tag.platform.value, f"{entry_key(entry)}_{tag.name}") for tag in coordinator.tags.values()
-    }
-    if entry.runtime_data.alarms is not None:
-        expected |= {
-            (platform.value, f"{entry_key(entry)}_{key}") for platform, key in ALARM_ENTITIES
-        }
+    expected = expected_entities(entry, tags, alarms=runtime.alarms is not None)
     for entity in er.async_entries_for_config_entry(entities, entry.entry_id):
         if (entity.domain, entity.unique_id) not in expected:
             entities.async_remove(entity.entity_id)
     devices = dr.async_get(hass)
-    wanted = {(DOMAIN, entry_key(entry))} | {
-        (DOMAIN, f"{entry_key(entry)}_{part}")
-        for tag in coordinator.tags.values()
-        if (part := tag.structure or tag.group)
-    }
+    wanted = expected_devices(entry, tags)
     for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
         if not device.identifiers & wanted:
             devices.async_update_device(device.id, remove_config_entry_id=entry.entry_id)

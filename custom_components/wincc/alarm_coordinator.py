@@ -10,30 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 import logging
-from typing import TYPE_CHECKING
-
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .alarm_transitions import AlarmKey, AlarmTransition, diff, unseen
 from .client import (
     AlarmInstance,
     AuthenticationError,
     InvalidArgumentError,
-    WinCCClient,
     WinCCError,
 )
-from .const import (
-    DEFAULT_ALARM_INTERVAL,
-    OPT_ALARM_CLASSES,
-    OPT_ALARM_FILTER,
-    OPT_ALARM_INTERVAL,
-    OPT_ALARM_MIN_PRIORITY,
-)
 from .exceptions import auth_failed, update_failed
-
-if TYPE_CHECKING:
-    from .coordinator import WinCCConfigEntry
+from .options import EntryOptions
+from .server_coordinator import WinCCServerCoordinator
 
 _LOGGER = logging.getLogger(__name__)
 FALLBACK_LANGUAGE = "en-US"
@@ -48,29 +35,21 @@ def wincc_languages(language: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((wincc, FALLBACK_LANGUAGE)))
 
 
-class WinCCAlarmCoordinator(DataUpdateCoordinator[AlarmSet]):
+class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
     """Reads the active alarms and keeps the transitions of the latest read."""
 
-    config_entry: WinCCConfigEntry
+    reads = "alarms"
 
-    def __init__(self, hass: HomeAssistant, entry: WinCCConfigEntry, client: WinCCClient) -> None:
-        """Poll at the entry's alarm interval."""
-        options = entry.options
-        super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"WinCC alarms {entry.title}",
-            update_interval=timedelta(
-                seconds=options.get(OPT_ALARM_INTERVAL, DEFAULT_ALARM_INTERVAL)
-            ),
-            always_update=False,
-        )
-        self.client = client
-        self.server_filter: str | None = options.get(OPT_ALARM_FILTER) or None
-        self.min_priority: int = options.get(OPT_ALARM_MIN_PRIORITY, 0)
-        self.classes: frozenset[str] = frozenset(options.get(OPT_ALARM_CLASSES, []))
-        self.languages = wincc_languages(hass.config.language)
+    @staticmethod
+    def interval(options: EntryOptions) -> timedelta:
+        """The entry's alarm interval."""
+        return options.alarm_update_interval
+
+    def _init_state(self) -> None:
+        self.server_filter = self.options.alarm_filter
+        self.min_priority = self.options.alarm_min_priority
+        self.classes = frozenset(self.options.alarm_classes)
+        self.languages = wincc_languages(self.hass.config.language)
         self.transitions: list[AlarmTransition] = []
         # The server's clock at the last good read, and whether reads failed since.
         self._last_server_time: datetime | None = None

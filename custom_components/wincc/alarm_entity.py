@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.const import Platform
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .alarm_coordinator import WinCCAlarmCoordinator
 from .client import AlarmInstance
-from .entity import entry_key, runtime_device
-
-# The alarm entities of an entry: platform and key (translation key and unique ID suffix).
-ALARM_ENTITIES: tuple[tuple[Platform, str], ...] = (
-    (Platform.EVENT, "alarms"),
-    (Platform.SENSOR, "active_alarms"),
-    (Platform.SENSOR, "unacknowledged_alarms"),
-    (Platform.BINARY_SENSOR, "unacknowledged_alarms_present"),
-)
+from .identity import AlarmEntityKey, entity_unique_id, runtime_device
 
 
 def alarm_data(alarm: AlarmInstance, languages: tuple[str, ...]) -> dict[str, Any]:
@@ -45,10 +36,10 @@ class WinCCAlarmEntity(CoordinatorEntity[WinCCAlarmCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: WinCCAlarmCoordinator, key: str) -> None:
+    def __init__(self, coordinator: WinCCAlarmCoordinator, key: AlarmEntityKey) -> None:
         """Name it by its translation key."""
         super().__init__(coordinator)
         entry = coordinator.config_entry
-        self._attr_translation_key = key
-        self._attr_unique_id = f"{entry_key(entry)}_{key}"
+        self._attr_translation_key = key.value
+        self._attr_unique_id = entity_unique_id(entry, key)
         self._attr_device_info = runtime_device(entry)

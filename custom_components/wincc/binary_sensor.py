@@ -10,8 +10,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .alarm_coordinator import WinCCAlarmCoordinator
 from .alarm_entity import WinCCAlarmEntity
-from .coordinator import WinCCConfigEntry, WinCCCoordinator
+from .coordinator import WinCCCoordinator
 from .entity import WinCCTagEntity, async_setup_tag_entities
+from .identity import AlarmEntityKey
+from .runtime import WinCCConfigEntry
 from .tags import TagConfig
 
 PARALLEL_UPDATES = 0
@@ -24,7 +26,7 @@ class WinCCUnacknowledgedAlarms(WinCCAlarmEntity, BinarySensorEntity):
 
     def __init__(self, coordinator: WinCCAlarmCoordinator) -> None:
         """The problem sensor of a server."""
-        super().__init__(coordinator, "unacknowledged_alarms_present")
+        super().__init__(coordinator, AlarmEntityKey.UNACKNOWLEDGED_PRESENT)
 
     @property
     def is_on(self) -> bool:

@@ -3,6 +3,8 @@
 from datetime import timedelta
 from typing import Final
 
+from .client import ServerType
+
 DOMAIN: Final = "wincc"
 
 # Config entry data
@@ -12,7 +14,9 @@ CONF_TLS_CA_PEM: Final = "tls_ca_pem"
 CONF_TLS_VERIFY: Final = "tls_verify"
 
 SERVER_TYPE_AUTO: Final = "auto"
-DEFAULT_PORTS: Final = {"unified": 443, "classic": 34568}
+DEFAULT_PORTS: Final = {ServerType.UNIFIED: 443, ServerType.CLASSIC: 34568}
+# What devices and entry titles call each server family.
+MODELS: Final = {ServerType.UNIFIED: "WinCC Unified", ServerType.CLASSIC: "WinCC V7/V8 (REST)"}
 
 # Config entry options
 OPT_TAGS: Final = "tags"
@@ -21,9 +25,7 @@ OPT_SCAN_INTERVAL: Final = "scan_interval"
 OPT_READ_ONLY: Final = "read_only"
 OPT_TOLERATED_FAILURES: Final = "tolerated_failures"
 
-DEFAULT_SCAN_INTERVAL: Final = 10  # seconds
 MIN_SCAN_INTERVAL: Final = 1
-DEFAULT_TOLERATED_FAILURES: Final = 2
 # How often followed patterns are browsed again for new tags.
 PATTERN_REFRESH: Final = timedelta(minutes=10)
 
@@ -35,7 +37,6 @@ OPT_ALARM_INTERVAL: Final = "alarm_scan_interval"
 OPT_ALARM_MIN_PRIORITY: Final = "alarm_min_priority"
 OPT_ALARM_CLASSES: Final = "alarm_classes"
 OPT_ALARM_FILTER: Final = "alarm_filter"
-DEFAULT_ALARM_INTERVAL: Final = 5  # seconds
 # At most this many alarms are listed in the active alarms sensor's attribute.
 MAX_LISTED_ALARMS: Final = 50
 EVENT_ALARM: Final = "wincc_alarm"

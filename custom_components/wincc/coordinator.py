@@ -8,80 +8,47 @@ failing and once when it recovers.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.exceptions import (
     HomeAssistantError,
     ServiceValidationError,
 )
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .alarm_coordinator import WinCCAlarmCoordinator
-from .client import AuthenticationError, Scalar, TagValue, WinCCClient, WinCCError
-from .const import (
-    DEFAULT_SCAN_INTERVAL,
-    DEFAULT_TOLERATED_FAILURES,
-    DOMAIN,
-    OPT_PATTERNS,
-    OPT_READ_ONLY,
-    OPT_SCAN_INTERVAL,
-    OPT_TAGS,
-    OPT_TOLERATED_FAILURES,
-    PATTERN_REFRESH,
+from .client import (
+    AuthenticationError,
+    Capability,
+    Scalar,
+    TagValue,
+    WinCCError,
 )
+from .const import DOMAIN, PATTERN_REFRESH
 from .exceptions import action_failed, auth_failed, translation_key, update_failed
-from .tags import TagConfig, tags_from_options
+from .options import EntryOptions
+from .server_coordinator import WinCCServerCoordinator
+from .tags import TagConfig
 
 _LOGGER = logging.getLogger(__name__)
 
 type TagListener = Callable[[list[TagConfig]], None]
 
 
-@dataclass(slots=True)
-class WinCCRuntimeData:
-    """What a loaded entry holds."""
-
-    client: WinCCClient
-    coordinator: WinCCCoordinator
-    alarms: WinCCAlarmCoordinator | None = None
-
-
-type WinCCConfigEntry = ConfigEntry[WinCCRuntimeData]
-
-
-class WinCCCoordinator(DataUpdateCoordinator[dict[str, TagValue]]):
+class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
     """Polls one WinCC server for every tag its entry exposes."""
 
-    config_entry: WinCCConfigEntry
+    reads = "tags"
 
-    def __init__(self, hass: HomeAssistant, entry: WinCCConfigEntry, client: WinCCClient) -> None:
-        """Poll at the entry's interval; notify listeners only when data changed."""
-        options = entry.options
-        super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"WinCC {entry.title}",
-            update_interval=timedelta(
-                seconds=options.get(OPT_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-            ),
-            always_update=False,
-        )
-        self.client = client
-        self.tags: dict[str, TagConfig] = tags_from_options(options)
-        self.patterns: list[str] = list(options.get(OPT_PATTERNS, []))
-        self.read_only: bool = options.get(OPT_READ_ONLY, False)
-        self.tolerated_failures: int = options.get(
-            OPT_TOLERATED_FAILURES, DEFAULT_TOLERATED_FAILURES
-        )
+    @staticmethod
+    def interval(options: EntryOptions) -> timedelta:
+        """The entry's polling interval."""
+        return options.update_interval
+
+    def _init_state(self) -> None:
         self.failed_polls = 0
-        self.runtime_device_id: str | None = None  # set once the device is registered
         self._next_pattern_refresh: datetime | None = None
         self._tag_listeners: list[TagListener] = []
 
@@ -89,16 +56,17 @@ class WinCCCoordinator(DataUpdateCoordinator[dict[str, TagValue]]):
         """Read every exposed tag in as few requests as the client's chunking allows."""
         await self._follow_patterns()
         try:
-            values = await self.client.read(list(self.tags))
+            values = await self.client.read(list(self.options.tags))
         except AuthenticationError as err:
             raise auth_failed(err) from err
         except WinCCError as err:
             self.failed_polls += 1
-            if self.data is not None and self.failed_polls <= self.tolerated_failures:
+            tolerated = self.options.tolerated_failures
+            if self.data is not None and self.failed_polls <= tolerated:
                 _LOGGER.debug(
                     "Poll %s of %s tolerated failures failed: %s",
                     self.failed_polls,
-                    self.tolerated_failures,
+                    tolerated,
                     err,
                 )
                 return self.data
@@ -117,27 +85,28 @@ class WinCCCoordinator(DataUpdateCoordinator[dict[str, TagValue]]):
     async def _follow_patterns(self) -> None:
         """Browse the followed patterns now and then; new matches become entities."""
         now = dt_util.utcnow()
-        if not self.patterns or (self._next_pattern_refresh and now < self._next_pattern_refresh):
+        if (
+            not self.options.patterns
+            or Capability.BROWSE not in self.client.capabilities
+            or (self._next_pattern_refresh and now < self._next_pattern_refresh)
+        ):
             return
         self._next_pattern_refresh = now + PATTERN_REFRESH
+        tags = self.options.tags
         found: dict[str, TagConfig] = {}
-        for pattern in self.patterns:
+        for pattern in self.options.patterns:
             try:
                 infos = await self.client.browse(pattern)
             except WinCCError as err:
                 _LOGGER.debug("Browsing %s for new tags failed: %s", pattern, err)
                 continue
-            found.update((i.name, TagConfig.from_info(i)) for i in infos if i.name not in self.tags)
+            found.update((i.name, TagConfig.from_info(i)) for i in infos if i.name not in tags)
         if not found:
             return
         _LOGGER.info("New tags match followed patterns: %s", ", ".join(sorted(found)))
-        self.tags.update(found)
+        self.options = self.options.with_tags({**tags, **found})
         self.hass.config_entries.async_update_entry(
-            self.config_entry,
-            options={
-                **self.config_entry.options,
-                OPT_TAGS: {name: tag.as_options() for name, tag in self.tags.items()},
-            },
+            self.config_entry, options=self.options.as_options()
         )
         for listener in list(self._tag_listeners):
             listener(list(found.values()))
@@ -146,7 +115,7 @@ class WinCCCoordinator(DataUpdateCoordinator[dict[str, TagValue]]):
 
     async def async_write(self, tag: TagConfig, value: Scalar) -> None:
         """Write a tag, then read it back so the state shows what the server holds."""
-        if self.read_only:
+        if self.options.read_only:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="read_only_mode",
@@ -193,10 +162,10 @@ class WinCCCoordinator(DataUpdateCoordinator[dict[str, TagValue]]):
     def diagnostics(self) -> Mapping[str, Any]:
         """Counters and settings for the diagnostics download."""
         return {
-            "tags": len(self.tags),
-            "patterns": self.patterns,
-            "read_only": self.read_only,
-            "tolerated_failures": self.tolerated_failures,
+            "tags": len(self.options.tags),
+            "patterns": list(self.options.patterns),
+            "read_only": self.options.read_only,
+            "tolerated_failures": self.options.tolerated_failures,
             "failed_polls": self.failed_polls,
             "last_update_success": self.last_update_success,
             "update_interval": self.update_interval.total_seconds()

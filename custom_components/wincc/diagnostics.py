@@ -9,7 +9,7 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_TLS_CA_PEM, CONF_TLS_FINGERPRINT
-from .coordinator import WinCCConfigEntry
+from .runtime import WinCCConfigEntry
 
 TO_REDACT = {CONF_PASSWORD, CONF_USERNAME, CONF_HOST, CONF_TLS_CA_PEM, CONF_TLS_FINGERPRINT}
 

@@ -1,4 +1,4 @@
-"""The base of every tag entity: identity, devices, availability, and quiet updates."""
+"""The base of every tag entity: availability, quality, and quiet updates."""
 
 from __future__ import annotations
 
@@ -7,47 +7,15 @@ from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .client import Quality, ServerType, TagValue
-from .const import CONF_SERVER_TYPE, DOMAIN
-from .coordinator import WinCCConfigEntry, WinCCCoordinator
+from .client import Quality, TagValue
+from .coordinator import WinCCCoordinator
+from .identity import entity_unique_id, tag_device
+from .runtime import WinCCConfigEntry
 from .tags import TagConfig
-
-MODELS = {ServerType.UNIFIED: "WinCC Unified", ServerType.CLASSIC: "WinCC V7/V8 (REST)"}
-
-
-def entry_key(entry: WinCCConfigEntry) -> str:
-    """The stable key of an entry: its unique ID, which never changes after creation."""
-    return entry.unique_id or entry.entry_id
-
-
-def runtime_device(entry: WinCCConfigEntry) -> DeviceInfo:
-    """The device standing for the WinCC runtime itself."""
-    return DeviceInfo(
-        identifiers={(DOMAIN, entry_key(entry))},
-        name=entry.title,
-        manufacturer="Siemens",
-        model=MODELS.get(ServerType(entry.data[CONF_SERVER_TYPE]), "WinCC"),
-    )
-
-
-def tag_device(coordinator: WinCCCoordinator, tag: TagConfig) -> DeviceInfo:
-    """A tag's device: its structure tag, or its classic group, via the runtime's."""
-    entry = coordinator.config_entry
-    part = tag.structure or tag.group
-    if part is None or coordinator.runtime_device_id is None:
-        return runtime_device(entry)
-    return DeviceInfo(
-        identifiers={(DOMAIN, f"{entry_key(entry)}_{part}")},
-        name=part.rpartition("::")[2],
-        manufacturer="Siemens",
-        model=MODELS.get(ServerType(entry.data[CONF_SERVER_TYPE]), "WinCC"),
-        via_device_id=coordinator.runtime_device_id,
-    )
 
 
 def name_within_device(name: str, device_name: str | None) -> str:
@@ -74,8 +42,8 @@ class WinCCTagEntity(CoordinatorEntity[WinCCCoordinator]):
         super().__init__(coordinator)
         self.tag = tag
         entry = coordinator.config_entry
-        self._attr_unique_id = f"{entry_key(entry)}_{tag.name}"
-        self._attr_device_info = tag_device(coordinator, tag)
+        self._attr_unique_id = entity_unique_id(entry, tag.name)
+        self._attr_device_info = tag_device(coordinator.hass, entry, tag)
         self._attr_name = name_within_device(tag.entity_name, self._attr_device_info.get("name"))
         self._written: tuple[object, ...] | None = None
 
@@ -136,5 +104,5 @@ def async_setup_tag_entities(
     def add(tags: Iterable[TagConfig]) -> None:
         async_add_entities(factory(coordinator, tag) for tag in tags if tag.platform is platform)
 
-    add(coordinator.tags.values())
+    add(coordinator.options.tags.values())
     entry.async_on_unload(coordinator.async_add_tag_listener(add))

@@ -10,7 +10,8 @@ from .alarm_coordinator import WinCCAlarmCoordinator
 from .alarm_entity import WinCCAlarmEntity, alarm_data
 from .alarm_transitions import Transition
 from .const import EVENT_ALARM
-from .coordinator import WinCCConfigEntry
+from .identity import AlarmEntityKey
+from .runtime import WinCCConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -20,7 +21,7 @@ class WinCCAlarmEvent(WinCCAlarmEntity, EventEntity):
 
     def __init__(self, coordinator: WinCCAlarmCoordinator) -> None:
         """The entity "Alarms" of a server."""
-        super().__init__(coordinator, "alarms")
+        super().__init__(coordinator, AlarmEntityKey.EVENTS)
         self._attr_event_types = [t.value for t in Transition]
         self._last_available = False
 

@@ -1,6 +1,7 @@
 """Maps client errors onto Home Assistant's, once, with translated messages.
 
-Entities and services never catch client errors themselves; they call these.
+The coordinators and actions that call the client catch its errors and raise what
+these return; entities never see a client error.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import DataKind
 from .const import DOMAIN
-from .coordinator import WinCCConfigEntry, WinCCCoordinator
+from .coordinator import WinCCCoordinator
 from .entity import WinCCTagEntity, async_setup_tag_entities
+from .runtime import WinCCConfigEntry
 from .tags import TagConfig
 
 # One write at a time per platform: WinCC itself does not rate-limit.

@@ -19,8 +19,10 @@ from .alarm_coordinator import WinCCAlarmCoordinator
 from .alarm_entity import WinCCAlarmEntity, alarm_data
 from .client import AlarmInstance, DataKind, Scalar
 from .const import MAX_LISTED_ALARMS
-from .coordinator import WinCCConfigEntry, WinCCCoordinator
+from .coordinator import WinCCCoordinator
 from .entity import WinCCTagEntity, async_setup_tag_entities
+from .identity import AlarmEntityKey
+from .runtime import WinCCConfigEntry
 from .tags import TagConfig
 
 # Reads are batched by the coordinator; entities never poll on their own.
@@ -73,10 +75,10 @@ class WinCCAlarmCountSensor(WinCCAlarmEntity, SensorEntity):
     # The list can be long during an alarm storm; it must not bloat the database.
     _unrecorded_attributes = frozenset({"alarms"})
 
-    def __init__(self, coordinator: WinCCAlarmCoordinator, key: str) -> None:
-        """``active_alarms`` or ``unacknowledged_alarms``."""
+    def __init__(self, coordinator: WinCCAlarmCoordinator, key: AlarmEntityKey) -> None:
+        """``ACTIVE`` or ``UNACKNOWLEDGED``."""
         super().__init__(coordinator, key)
-        self._only_unacknowledged = key == "unacknowledged_alarms"
+        self._only_unacknowledged = key is AlarmEntityKey.UNACKNOWLEDGED
 
     def _alarms(self) -> list[AlarmInstance]:
         alarms = (
@@ -96,7 +98,7 @@ class WinCCAlarmCountSensor(WinCCAlarmEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """The alarms, most urgent first, at most 50."""
+        """The alarms, most urgent first, at most ``MAX_LISTED_ALARMS``."""
         listed = self._alarms()[:MAX_LISTED_ALARMS]
         return {"alarms": [alarm_data(a, self.coordinator.languages) for a in listed]}
 
@@ -123,5 +125,6 @@ async def async_setup_entry(
     async_setup_tag_entities(entry, async_add_entities, Platform.SENSOR, WinCCSensor)
     if (alarms := entry.runtime_data.alarms) is not None:
         async_add_entities(
-            WinCCAlarmCountSensor(alarms, key) for key in ("active_alarms", "unacknowledged_alarms")
+            WinCCAlarmCountSensor(alarms, key)
+            for key in (AlarmEntityKey.ACTIVE, AlarmEntityKey.UNACKNOWLEDGED)
         )

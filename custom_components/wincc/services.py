@@ -22,8 +22,8 @@ import probatio
 
 from .client import AlarmIdentifier, Capability, WinCCError
 from .const import DOMAIN, EVENT_ACKNOWLEDGED
-from .coordinator import WinCCConfigEntry
 from .exceptions import action_failed
+from .runtime import WinCCConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ async def _acknowledge(call: ServiceCall) -> ServiceResponse:
     hass = call.hass
     entry = _target_entry(hass, dict(call.data))
     runtime = entry.runtime_data
-    if runtime.coordinator.read_only:
+    if runtime.coordinator.options.read_only:
         raise _invalid("read_only_acknowledge", title=entry.title)
     if Capability.ACKNOWLEDGE not in runtime.client.capabilities:
         raise _invalid("acknowledge_unsupported", title=entry.title)
@@ -204,6 +204,8 @@ async def _history(call: ServiceCall) -> ServiceResponse:
     """Logged values of tags in a time range, with timestamps and quality."""
     entry = _loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     client = entry.runtime_data.client
+    if Capability.HISTORY not in client.capabilities:
+        raise _invalid("history_unsupported", title=entry.title)
     start = dt_util.as_utc(call.data[ATTR_START])
     end = dt_util.as_utc(call.data.get(ATTR_END) or dt_util.utcnow())
     if end <= start:

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from enum import StrEnum
 from typing import Any, Self
 
 from homeassistant.const import Platform
 
 from .client import DataKind, TagInfo
-from .const import OPT_TAGS
-
-
-class Writability(StrEnum):
-    """Whether Home Assistant may write a tag."""
-
-    READ_ONLY = "read_only"
-    WRITABLE = "writable"
-
 
 # Which platform a tag becomes: by its kind, read-only or marked writable.
 PLATFORMS_BY_KIND: dict[DataKind, tuple[Platform, Platform | None]] = {
@@ -100,11 +90,3 @@ class TagConfig:
     def with_writable(self, writable: bool) -> Self:
         """A copy marked writable or not (only where an entity can write it)."""
         return replace(self, writable=writable and self.can_be_writable)
-
-
-def tags_from_options(options: Mapping[str, Any]) -> dict[str, TagConfig]:
-    """Every stored tag, by name."""
-    return {
-        name: TagConfig.from_options({**raw, "name": name})
-        for name, raw in options.get(OPT_TAGS, {}).items()
-    }

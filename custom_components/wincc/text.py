@@ -7,8 +7,9 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import WinCCConfigEntry, WinCCCoordinator
+from .coordinator import WinCCCoordinator
 from .entity import WinCCTagEntity, async_setup_tag_entities
+from .runtime import WinCCConfigEntry
 from .tags import TagConfig
 
 PARALLEL_UPDATES = 1

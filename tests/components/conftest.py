@@ -14,7 +14,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.wincc.client import DataKind
 from custom_components.wincc.client.parsing import unified_kind
 from custom_components.wincc.const import (
     CONF_SERVER_TYPE,
@@ -26,6 +25,7 @@ from custom_components.wincc.const import (
     OPT_TAGS,
     OPT_TOLERATED_FAILURES,
 )
+from custom_components.wincc.migration import CURRENT_VERSION
 from custom_components.wincc.tags import TagConfig
 from tests.client.conftest import address
 from tests.conftest import SimHandle
@@ -86,8 +86,11 @@ def make_entry(wincc_sim: SimHandle) -> EntryFactory:
         ]
         return MockConfigEntry(
             domain=DOMAIN,
+            version=CURRENT_VERSION,
             title=f"WinCC {server_type}",
-            unique_id=f"sim-{server_type}",  # stable, so snapshots do not depend on ports
+            # A stable entry ID keys entities and devices, so snapshots do not vary by run.
+            entry_id=f"sim-{server_type}",
+            unique_id=f"{host}:{port}",
             data={
                 CONF_SERVER_TYPE: server_type,
                 CONF_HOST: host,
@@ -114,9 +117,6 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-
-
-__all__ = ["DataKind", "EntryFactory", "setup_entry", "snapshot_one_platform", "tag_config"]
 
 
 async def snapshot_one_platform(

@@ -4,7 +4,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
-from custom_components.wincc.const import DOMAIN, OPT_TAGS
+from custom_components.wincc.const import OPT_TAGS
+from custom_components.wincc.identity import runtime_identifier
 from tests.components.conftest import EntryFactory, setup_entry
 
 
@@ -22,7 +23,7 @@ async def test_device_tree(
     entry = make_entry(server_type)
     await setup_entry(hass, entry)
     devices = dr.async_get(hass)
-    runtime = devices.async_get_device_by_identifier((DOMAIN, str(entry.unique_id)), entry.entry_id)
+    runtime = devices.async_get_device_by_identifier(runtime_identifier(entry), entry.entry_id)
     assert runtime is not None
     assert (runtime.manufacturer, runtime.name) == ("Siemens", entry.title)
     assert (

@@ -17,9 +17,12 @@ from custom_components.wincc.const import (
     OPT_TAGS,
     OPT_TOLERATED_FAILURES,
 )
+from custom_components.wincc.identity import entity_unique_id
+from simulator.certificate import Certificate
+from simulator.runtime import RuntimeOptions
 from tests.client.conftest import address
 from tests.components.conftest import EntryFactory, setup_entry
-from tests.conftest import SimHandle
+from tests.conftest import SimHandle, running_simulator
 
 
 async def options(hass: HomeAssistant, entry_id: str, step: str) -> FlowResult:
@@ -149,6 +152,58 @@ async def test_reconfigure_login_error_after_certificate(
     assert result["errors"] == {CONF_PASSWORD: "invalid_auth"}
 
 
+async def test_reconfigure_to_a_moved_server(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    sim_certificate: Certificate,
+) -> None:
+    """The server moved: the entry's unique ID follows its address, entities keep theirs,
+    and the old address can be added again."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    registry = er.async_get(hass)
+    before = {
+        (e.entity_id, e.unique_id)
+        for e in er.async_entries_for_config_entry(registry, entry.entry_id)
+    }
+    old_host, old_port = address(wincc_sim.unified_url)
+    with running_simulator(sim_certificate, RuntimeOptions()) as moved:
+        host, port = address(moved.unified_url)
+        result = await entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {
+                CONF_HOST: host,
+                CONF_PORT: port,
+                CONF_USERNAME: "operator",
+                CONF_PASSWORD: "operator",
+            },
+        )
+        assert result["reason"] == "reconfigure_successful"
+        await hass.async_block_till_done()
+        assert entry.unique_id == f"{host}:{port}"
+        assert entry.state is ConfigEntryState.LOADED
+        after = {
+            (e.entity_id, e.unique_id)
+            for e in er.async_entries_for_config_entry(registry, entry.entry_id)
+        }
+        assert after == before
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {
+                "server_type": "unified",
+                CONF_HOST: old_host,
+                CONF_PORT: old_port,
+                CONF_USERNAME: "operator",
+                CONF_PASSWORD: "operator",
+            },
+        )
+        assert result["step_id"] == "certificate"  # not "already configured"
+        await hass.config_entries.async_unload(entry.entry_id)
+
+
 async def test_reconfigure_onto_another_entry(
     hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
 ) -> None:
@@ -185,7 +240,7 @@ async def test_settings(hass: HomeAssistant, make_entry: EntryFactory) -> None:
         entry.options[OPT_TOLERATED_FAILURES],
     ) == (5, True, 0)
     coordinator = entry.runtime_data.coordinator
-    assert coordinator.read_only is True
+    assert coordinator.options.read_only is True
     assert coordinator.update_interval is not None
     assert coordinator.update_interval.total_seconds() == 5
 
@@ -256,7 +311,7 @@ async def test_tag_overrides(hass: HomeAssistant, make_entry: EntryFactory) -> N
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     entity_id = er.async_get(hass).async_get_entity_id(
-        "number", DOMAIN, f"{entry.unique_id}_HMI_RT_1::Boiler.Setpoint"
+        "number", DOMAIN, entity_unique_id(entry, "HMI_RT_1::Boiler.Setpoint")
     )
     assert entity_id == "number.boiler_setpoint"  # the entity keeps its ID when renamed
     state = hass.states.get(entity_id)

@@ -7,6 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 
+from custom_components.wincc.client import Capability
 from custom_components.wincc.const import DOMAIN
 from simulator.runtime import RuntimeOptions
 from tests.components.conftest import EntryFactory, setup_entry
@@ -94,3 +95,15 @@ async def test_a_tag_without_history(hass: HomeAssistant, make_entry: EntryFacto
             end=SIM_START,
         )
     assert err.value.translation_key == "not_found"
+
+
+async def test_a_server_without_history(hass: HomeAssistant, make_entry: EntryFactory) -> None:
+    """Where the server keeps no history (no backend of today lacks it, so the learned
+    capabilities are narrowed by hand), the action says so before asking the server."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    client = entry.runtime_data.client
+    client.capabilities = client.capabilities - {Capability.HISTORY}
+    with pytest.raises(ServiceValidationError) as err:
+        await history(hass, entry.entry_id, tags=["HMI_RT_1::Tank1_Level"], start=SIM_START)
+    assert err.value.translation_key == "history_unsupported"

@@ -1,0 +1,96 @@
+"""An entry's options, typed: parsed once from ``entry.options``, with every default here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from types import MappingProxyType
+from typing import Any, Self
+
+from .const import (
+    OPT_ALARM_CLASSES,
+    OPT_ALARM_FILTER,
+    OPT_ALARM_INTERVAL,
+    OPT_ALARM_MIN_PRIORITY,
+    OPT_ALARMS,
+    OPT_PATTERNS,
+    OPT_READ_ONLY,
+    OPT_SCAN_INTERVAL,
+    OPT_TAGS,
+    OPT_TOLERATED_FAILURES,
+)
+from .tags import TagConfig
+
+
+def _frozen(tags: Mapping[str, TagConfig]) -> Mapping[str, TagConfig]:
+    return MappingProxyType(dict(tags))
+
+
+@dataclass(frozen=True, slots=True)
+class EntryOptions:
+    """What the user chose for one server: its tags, polling, writes and alarms."""
+
+    tags: Mapping[str, TagConfig] = field(default_factory=lambda: _frozen({}))
+    # Browse patterns whose new matches are added as tags.
+    patterns: tuple[str, ...] = ()
+    scan_interval: int = 10  # seconds
+    read_only: bool = False
+    # Failed polls in a row that keep the last values before entities go unavailable.
+    tolerated_failures: int = 2
+    alarms: bool = True
+    alarm_interval: int = 5  # seconds
+    alarm_min_priority: int = 0
+    alarm_classes: tuple[str, ...] = ()  # empty: every class
+    alarm_filter: str | None = None  # a server-side filter (Unified) or REST filter (classic)
+
+    @classmethod
+    def from_options(cls, raw: Mapping[str, Any]) -> Self:
+        """Read stored options; what is missing takes its default."""
+        default = cls()
+        return cls(
+            tags=_frozen(
+                {
+                    name: TagConfig.from_options({**stored, "name": name})
+                    for name, stored in raw.get(OPT_TAGS, {}).items()
+                }
+            ),
+            patterns=tuple(raw.get(OPT_PATTERNS, default.patterns)),
+            scan_interval=int(raw.get(OPT_SCAN_INTERVAL, default.scan_interval)),
+            read_only=bool(raw.get(OPT_READ_ONLY, default.read_only)),
+            tolerated_failures=int(raw.get(OPT_TOLERATED_FAILURES, default.tolerated_failures)),
+            alarms=bool(raw.get(OPT_ALARMS, default.alarms)),
+            alarm_interval=int(raw.get(OPT_ALARM_INTERVAL, default.alarm_interval)),
+            alarm_min_priority=int(raw.get(OPT_ALARM_MIN_PRIORITY, default.alarm_min_priority)),
+            alarm_classes=tuple(raw.get(OPT_ALARM_CLASSES, default.alarm_classes)),
+            alarm_filter=raw.get(OPT_ALARM_FILTER) or None,
+        )
+
+    def as_options(self) -> dict[str, Any]:
+        """The options as stored: JSON-ready."""
+        return {
+            OPT_TAGS: {name: tag.as_options() for name, tag in self.tags.items()},
+            OPT_PATTERNS: list(self.patterns),
+            OPT_SCAN_INTERVAL: self.scan_interval,
+            OPT_READ_ONLY: self.read_only,
+            OPT_TOLERATED_FAILURES: self.tolerated_failures,
+            OPT_ALARMS: self.alarms,
+            OPT_ALARM_INTERVAL: self.alarm_interval,
+            OPT_ALARM_MIN_PRIORITY: self.alarm_min_priority,
+            OPT_ALARM_CLASSES: list(self.alarm_classes),
+            OPT_ALARM_FILTER: self.alarm_filter or "",
+        }
+
+    def with_tags(self, tags: Mapping[str, TagConfig]) -> Self:
+        """A copy exposing ``tags`` instead."""
+        return replace(self, tags=_frozen(tags))
+
+    @property
+    def update_interval(self) -> timedelta:
+        """How often tags are polled."""
+        return timedelta(seconds=self.scan_interval)
+
+    @property
+    def alarm_update_interval(self) -> timedelta:
+        """How often alarms are polled."""
+        return timedelta(seconds=self.alarm_interval)

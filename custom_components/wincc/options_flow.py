@@ -1,0 +1,265 @@
+"""Options flow for WinCC: add and remove tags, override how they show, tune polling
+and alarms."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+)
+import probatio
+
+from .client import WinCCClient
+from .connection import client_for
+from .const import (
+    MIN_SCAN_INTERVAL,
+    OPT_ALARM_CLASSES,
+    OPT_ALARM_FILTER,
+    OPT_ALARM_INTERVAL,
+    OPT_ALARM_MIN_PRIORITY,
+    OPT_ALARMS,
+    OPT_PATTERNS,
+    OPT_READ_ONLY,
+    OPT_SCAN_INTERVAL,
+    OPT_TOLERATED_FAILURES,
+)
+from .options import EntryOptions
+from .tag_picker import CONF_TAGS, TagPickerFlow, multi_select, tag_options
+from .tags import TagConfig
+
+CONF_TAG = "tag"
+NUMERIC_KINDS = ("float", "integer")
+INTERVAL_SELECTOR = NumberSelector(
+    NumberSelectorConfig(
+        min=MIN_SCAN_INTERVAL, max=3600, unit_of_measurement="s", mode=NumberSelectorMode.BOX
+    )
+)
+
+
+class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
+    """Add and remove tags, override how they show, and tune polling."""
+
+    def _client(self) -> WinCCClient:
+        return client_for(self.hass, self.config_entry.data)
+
+    @property
+    def _options(self) -> EntryOptions:
+        return EntryOptions.from_options(self.config_entry.options)
+
+    def _save(self, options: EntryOptions) -> ConfigFlowResult:
+        return self.async_create_entry(data=options.as_options())
+
+    def _save_tags(self, tags: dict[str, TagConfig], patterns: list[str]) -> ConfigFlowResult:
+        return self._save(replace(self._options.with_tags(tags), patterns=tuple(patterns)))
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """What to change."""
+        return self.async_show_menu(
+            step_id="init",
+            menu_options=["add_tags", "remove_tags", "tag_settings", "alarms", "settings"],
+        )
+
+    async def async_step_add_tags(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Browse for more tags."""
+        options = self._options
+        self._start_picking(dict(options.tags), list(options.patterns))
+        return await self.async_step_tags()
+
+    async def _tags_chosen(self) -> ConfigFlowResult:
+        return self._save_tags(self._picked, self._patterns)
+
+    async def async_step_remove_tags(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Stop exposing tags, or stop following patterns."""
+        options = self._options
+        tags, patterns = options.tags, options.patterns
+        if user_input is not None:
+            removed = set(user_input.get(CONF_TAGS, []))
+            dropped = set(user_input.get(OPT_PATTERNS, []))
+            return self._save_tags(
+                {n: t for n, t in tags.items() if n not in removed},
+                [p for p in patterns if p not in dropped],
+            )
+        return self.async_show_form(
+            step_id="remove_tags",
+            data_schema=probatio.Schema(
+                {
+                    probatio.Optional(CONF_TAGS, default=[]): multi_select(
+                        tag_options(list(tags.values()))
+                    ),
+                    probatio.Optional(OPT_PATTERNS, default=[]): multi_select(
+                        [{"value": p, "label": p} for p in patterns]
+                    ),
+                }
+            ),
+        )
+
+    async def async_step_tag_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the tag whose settings to change."""
+        tags = self._options.tags
+        if user_input is not None:
+            self._editing = tags[user_input[CONF_TAG]]
+            return await self.async_step_tag_overrides()
+        return self.async_show_form(
+            step_id="tag_settings",
+            data_schema=probatio.Schema(
+                {
+                    probatio.Required(CONF_TAG): SelectSelector(
+                        SelectSelectorConfig(
+                            options=tag_options(list(tags.values())),
+                            mode=SelectSelectorMode.DROPDOWN,
+                        )
+                    )
+                }
+            ),
+        )
+
+    async def async_step_tag_overrides(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Name, unit, classes, writability and limits of one tag."""
+        tag = self._editing
+        numeric = tag.kind.value in NUMERIC_KINDS
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            minimum, maximum = user_input.get("minimum"), user_input.get("maximum")
+            if minimum is not None and maximum is not None and minimum >= maximum:
+                errors["maximum"] = "min_not_below_max"
+            else:
+                updated = TagConfig.from_options(
+                    {
+                        **tag.as_options(),
+                        "name_override": user_input.get("name_override") or None,
+                        "unit_override": user_input.get("unit_override") or None,
+                        "device_class": user_input.get("device_class") or None,
+                        "state_class": user_input.get("state_class") or None,
+                        "minimum": minimum,
+                        "maximum": maximum,
+                        "step": user_input.get("step"),
+                    }
+                ).with_writable(user_input.get("writable", False))
+                options = self._options
+                return self._save(options.with_tags({**options.tags, tag.name: updated}))
+        fields: dict[Any, Any] = {
+            probatio.Optional("name_override"): TextSelector(),
+        }
+        if numeric:
+            fields |= {
+                probatio.Optional("unit_override"): TextSelector(),
+                probatio.Optional("device_class"): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[c.value for c in SensorDeviceClass],
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+                probatio.Optional("state_class"): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[c.value for c in SensorStateClass],
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+            }
+        if tag.can_be_writable:
+            fields[probatio.Optional("writable", default=tag.writable)] = BooleanSelector()
+        if numeric:
+            number = NumberSelector(NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any"))
+            fields |= {
+                probatio.Optional("minimum"): number,
+                probatio.Optional("maximum"): number,
+                probatio.Optional("step"): NumberSelector(
+                    NumberSelectorConfig(min=0.000001, mode=NumberSelectorMode.BOX, step="any")
+                ),
+            }
+        return self.async_show_form(
+            step_id="tag_overrides",
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema(fields), tag.as_options()
+            ),
+            errors=errors,
+            description_placeholders={"tag": tag.name},
+        )
+
+    async def async_step_alarms(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Whether and which alarms to read, and how often."""
+        options = self._options
+        if user_input is not None:
+            return self._save(
+                replace(
+                    options,
+                    alarms=user_input[OPT_ALARMS],
+                    alarm_interval=int(user_input[OPT_ALARM_INTERVAL]),
+                    alarm_min_priority=int(user_input.get(OPT_ALARM_MIN_PRIORITY, 0)),
+                    alarm_classes=tuple(
+                        c.strip()
+                        for c in user_input.get(OPT_ALARM_CLASSES, "").split(",")
+                        if c.strip()
+                    ),
+                    alarm_filter=user_input.get(OPT_ALARM_FILTER, "").strip() or None,
+                )
+            )
+        schema = probatio.Schema(
+            {
+                probatio.Required(OPT_ALARMS, default=options.alarms): BooleanSelector(),
+                probatio.Required(
+                    OPT_ALARM_INTERVAL, default=options.alarm_interval
+                ): INTERVAL_SELECTOR,
+                probatio.Optional(OPT_ALARM_MIN_PRIORITY): NumberSelector(
+                    NumberSelectorConfig(min=0, max=255, mode=NumberSelectorMode.BOX)
+                ),
+                probatio.Optional(OPT_ALARM_CLASSES): TextSelector(),
+                probatio.Optional(OPT_ALARM_FILTER): TextSelector(),
+            }
+        )
+        suggested = {
+            OPT_ALARM_MIN_PRIORITY: options.alarm_min_priority,
+            OPT_ALARM_CLASSES: ", ".join(options.alarm_classes),
+            OPT_ALARM_FILTER: options.alarm_filter or "",
+        }
+        return self.async_show_form(
+            step_id="alarms", data_schema=self.add_suggested_values_to_schema(schema, suggested)
+        )
+
+    async def async_step_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Polling interval, read-only mode, and tolerated failures."""
+        options = self._options
+        if user_input is not None:
+            return self._save(
+                replace(
+                    options,
+                    scan_interval=int(user_input[OPT_SCAN_INTERVAL]),
+                    read_only=user_input[OPT_READ_ONLY],
+                    tolerated_failures=int(user_input[OPT_TOLERATED_FAILURES]),
+                )
+            )
+        schema = probatio.Schema(
+            {
+                probatio.Required(
+                    OPT_SCAN_INTERVAL, default=options.scan_interval
+                ): INTERVAL_SELECTOR,
+                probatio.Required(OPT_READ_ONLY, default=options.read_only): BooleanSelector(),
+                probatio.Required(
+                    OPT_TOLERATED_FAILURES, default=options.tolerated_failures
+                ): NumberSelector(
+                    NumberSelectorConfig(min=0, max=100, mode=NumberSelectorMode.BOX)
+                ),
+            }
+        )
+        return self.async_show_form(step_id="settings", data_schema=schema)

@@ -1,0 +1,47 @@
+"""What both coordinators of an entry share: one server's client, the entry's options,
+and Home Assistant's scheduling (listeners hear only of changed data)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+from typing import ClassVar
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+from .client import WinCCClient
+from .options import EntryOptions
+
+
+class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
+    """Reads one kind of data from one WinCC server at an interval."""
+
+    config_entry: ConfigEntry
+    # What it reads, for its name in logs: "tags", "alarms".
+    reads: ClassVar[str]
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, client: WinCCClient, options: EntryOptions
+    ) -> None:
+        """Read from ``client`` at the interval ``options`` give."""
+        super().__init__(
+            hass,
+            logging.getLogger(type(self).__module__),
+            config_entry=entry,
+            name=f"WinCC {self.reads} {entry.title}",
+            update_interval=self.interval(options),
+            always_update=False,
+        )
+        self.client = client
+        self.options = options
+        self._init_state()
+
+    @staticmethod
+    def interval(options: EntryOptions) -> timedelta:
+        """How often to read, by the entry's options."""
+        raise NotImplementedError
+
+    def _init_state(self) -> None:
+        """Set up what the subclass keeps between reads."""
