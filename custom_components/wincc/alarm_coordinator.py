@@ -1,8 +1,8 @@
-"""Polls the server's active alarms and works out what changed since the last read.
+"""Polls the server's active alarms and its alarm log, and reports what changed.
 
 The first read after start-up is only a baseline, so a restart replays nothing.
-During an outage the last known list is kept; the first read afterwards reports
-what changed meanwhile, once.
+Failed reads are tolerated like the tag coordinator's; after an outage the alarm log
+since the last good read shows every step that was missed (``alarm_stream``).
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 import logging
 
-from .alarm_transitions import AlarmKey, AlarmTransition, diff, unseen
+from .alarm_stream import AlarmLedger, AlarmTransition, InstanceKey, instance_key
 from .client import (
     AlarmInstance,
     AuthenticationError,
     InvalidArgumentError,
+    NotFoundError,
+    UnsupportedFeatureError,
     WinCCError,
 )
 from .exceptions import auth_failed, update_failed
@@ -24,8 +26,12 @@ from .server_coordinator import WinCCServerCoordinator
 
 _LOGGER = logging.getLogger(__name__)
 FALLBACK_LANGUAGE = "en-US"
+# Failed alarm-log reads in a row before its steps are inferred instead.
+MAX_LOG_FAILURES = 12
+# How long ended instances are remembered, so a log window's overlap repeats nothing.
+LOG_MEMORY = timedelta(minutes=10)
 
-type AlarmSet = dict[AlarmKey, AlarmInstance]
+type AlarmSet = dict[InstanceKey, AlarmInstance]
 
 
 def wincc_languages(language: str) -> tuple[str, ...]:
@@ -39,6 +45,8 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
     """Reads the active alarms and keeps the transitions of the latest read."""
 
     reads = "alarms"
+    # A read can bring transitions while the active list stays the same.
+    notify_every_read = True
 
     @staticmethod
     def interval(options: EntryOptions) -> timedelta:
@@ -51,9 +59,12 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
         self.classes = frozenset(self.options.alarm_classes)
         self.languages = wincc_languages(self.hass.config.language)
         self.transitions: list[AlarmTransition] = []
-        # The server's clock at the last good read, and whether reads failed since.
-        self._last_server_time: datetime | None = None
-        self._missed = False
+        self.ledger = AlarmLedger()
+        self.failed_reads = 0
+        self.log_available = True
+        self.log_failures = 0
+        # The server's clock at the last good read: the alarm log is read from there.
+        self._log_since: datetime | None = None
 
     def _wanted(self, alarm: AlarmInstance) -> bool:
         return (alarm.priority or 0) >= self.min_priority and (
@@ -73,40 +84,70 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
             return await self.client.active_alarms(self.server_filter, self.languages)
 
     async def _async_update_data(self) -> AlarmSet:
-        """Read the alarms; the transitions since the last good read go to listeners."""
+        """Read the list and the log since the last read; their news goes to listeners."""
+        self.transitions = []
+        baseline = self.data is None
         try:
-            alarms = await self._read()
+            alarms = [alarm for alarm in await self._read() if self._wanted(alarm)]
+            read_at = self.client.server_time
+            log = [] if baseline else await self._read_log()
         except WinCCError as err:
-            # Nothing new to report; what changed meanwhile comes with the next good read.
-            self.transitions = []
-            self._missed = self.data is not None
-            if isinstance(err, AuthenticationError):
-                raise auth_failed(err) from err
-            raise update_failed(err) from err
-        current = {alarm.key: alarm for alarm in alarms if self._wanted(alarm)}
-        previous: AlarmSet | None = self.data  # None before the first good read
-        if previous is None:
-            self.transitions = []  # the baseline: nothing is replayed after a restart
+            return self._failed(err)
+        self.failed_reads = 0
+        if baseline:
+            self.ledger.baseline(alarms)  # nothing is replayed after a restart
         else:
-            self.transitions = diff(previous, current)
-            if self._missed:
-                self.transitions[:0] = await self._came_and_went(set(previous) | set(current))
-        self._missed = False
-        self._last_server_time = self.client.server_time
-        return current
+            self.transitions = self.ledger.update(alarms, log, log_since=self._log_since)
+        if read_at is not None:
+            self._log_since = read_at
+            self.ledger.forget_ended_before(read_at - LOG_MEMORY)
+        return {instance_key(alarm): alarm for alarm in alarms}
 
-    async def _came_and_went(self, known: set[AlarmKey]) -> list[AlarmTransition]:
-        """From the server's alarm log: instances raised and gone during an outage."""
-        if self._last_server_time is None:
+    async def _read_log(self) -> list[AlarmInstance]:
+        """The alarm log since the last good read, or nothing where the server has none.
+
+        A failed read fails the whole update, so the same window is read again; after
+        ``MAX_LOG_FAILURES`` in a row the steps it would show are inferred instead.
+        """
+        if not self.log_available or self._log_since is None:
             return []
         try:
-            history = await self.client.alarm_history(
-                self._last_server_time, None, self.server_filter, self.languages
+            rows = await self.client.alarm_history(
+                self._log_since, None, self.server_filter, self.languages
             )
-        except WinCCError as err:
-            _LOGGER.warning("Could not read the alarm log to fill the outage: %s", err)
+        except (UnsupportedFeatureError, NotFoundError) as err:
+            _LOGGER.info("%s keeps no alarm log (%s): steps are inferred", self.name, err)
+            self.log_available = False
             return []
-        return unseen((alarm for alarm in history if self._wanted(alarm)), known)
+        except WinCCError as err:
+            self.log_failures += 1
+            if self.log_failures < MAX_LOG_FAILURES:
+                raise
+            _LOGGER.warning(
+                "The alarm log of %s failed %s times in a row (%s): inferring what it would show",
+                self.config_entry.title,
+                self.log_failures,
+                err,
+            )
+            self.log_failures = 0
+            return []
+        self.log_failures = 0
+        return [row for row in rows if self._wanted(row)]
+
+    def _failed(self, err: WinCCError) -> AlarmSet:
+        """Keep the last list while failures are tolerated; nothing new is reported."""
+        if isinstance(err, AuthenticationError):
+            raise auth_failed(err) from err
+        self.failed_reads += 1
+        if self.data is not None and self.failed_reads <= self.options.tolerated_failures:
+            _LOGGER.debug(
+                "Alarm read %s of %s tolerated failures failed: %s",
+                self.failed_reads,
+                self.options.tolerated_failures,
+                err,
+            )
+            return self.data
+        raise update_failed(err) from err
 
     @property
     def unacknowledged(self) -> list[AlarmInstance]:

@@ -8,7 +8,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .alarm_coordinator import WinCCAlarmCoordinator
 from .alarm_entity import WinCCAlarmEntity, alarm_data
-from .alarm_transitions import Transition
+from .alarm_stream import Transition
 from .const import EVENT_ALARM
 from .identity import AlarmEntityKey
 from .runtime import WinCCConfigEntry
@@ -29,12 +29,21 @@ class WinCCAlarmEvent(WinCCAlarmEntity, EventEntity):
     def _handle_coordinator_update(self) -> None:
         """One event, and one state, per transition; none for the baseline read."""
         for transition in self.coordinator.transitions:
-            data = alarm_data(transition.alarm, self.coordinator.languages)
+            data = {
+                **alarm_data(transition.alarm, self.coordinator.languages),
+                # True where no alarm log told, and the step follows from the state machine.
+                "inferred": transition.inferred,
+            }
             self._trigger_event(transition.kind.value, data)
             self.async_write_ha_state()
             self.hass.bus.async_fire(
                 EVENT_ALARM,
-                {"entity_id": self.entity_id, "transition": transition.kind.value, **data},
+                {
+                    "entity_id": self.entity_id,
+                    "config_entry_id": self.coordinator.config_entry.entry_id,
+                    "transition": transition.kind.value,
+                    **data,
+                },
             )
         if self.available != self._last_available:
             self._last_available = self.available

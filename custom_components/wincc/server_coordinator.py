@@ -21,6 +21,8 @@ class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
     config_entry: ConfigEntry
     # What it reads, for its name in logs: "tags", "alarms".
     reads: ClassVar[str]
+    # Whether listeners hear of every read, not only of changed data.
+    notify_every_read: ClassVar[bool] = False
 
     def __init__(
         self, hass: HomeAssistant, entry: ConfigEntry, client: WinCCClient, options: EntryOptions
@@ -32,7 +34,7 @@ class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
             config_entry=entry,
             name=f"WinCC {self.reads} {entry.title}",
             update_interval=self.interval(options),
-            always_update=False,
+            always_update=self.notify_every_read,
         )
         self.client = client
         self.options = options

@@ -8,8 +8,8 @@ from homeassistant.core import Event, HomeAssistant, callback
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.wincc.alarm_coordinator import wincc_languages
-from custom_components.wincc.client import ServerBusyError
+from custom_components.wincc.alarm_coordinator import MAX_LOG_FAILURES, wincc_languages
+from custom_components.wincc.client import ServerBusyError, UnsupportedFeatureError
 from custom_components.wincc.const import EVENT_ALARM
 from tests.components.conftest import EntryFactory, setup_entry
 from tests.conftest import SimHandle
@@ -106,7 +106,8 @@ async def test_transitions_across_an_outage(
     wincc_sim.write("Pump1_Fault", True)
     await poll_alarms(hass, freezer)
     wincc_sim.faults(paused=True)
-    await poll_alarms(hass, freezer)
+    for _ in range(3):  # two failed reads are tolerated, the third is not
+        await poll_alarms(hass, freezer)
     assert hass.states.get("event.wincc_unified_alarms").state == "unavailable"  # type: ignore[union-attr]
     wincc_sim.write("Pump1_Fault", False)  # instance 1 clears...
     wincc_sim.write("Pump1_Fault", True)  # ...and instance 2 is raised, unseen
@@ -196,7 +197,42 @@ async def test_alarm_that_came_and_went_during_an_outage(
     ]
 
 
-async def test_alarm_log_failure_after_an_outage_is_not_fatal(
+async def test_a_failed_alarm_log_read_is_read_again(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+) -> None:
+    """While the log cannot be read, nothing is reported; once it can, every step is,
+    once and in order (a log that fails while the list works: not producible)."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    alarms = entry.runtime_data.alarms
+    assert alarms is not None
+    wincc_sim.write("Pump1_Fault", True)
+    wincc_sim.advance(1)
+    wincc_sim.write("Pump1_Fault", False)
+    wincc_sim.advance(1)
+
+    async def broken_log(*_args: object) -> list[object]:
+        raise ServerBusyError("busy")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(alarms.client, "alarm_history", broken_log)
+        await poll_alarms(hass, freezer)
+        await poll_alarms(hass, freezer)
+    assert alarm_events == []
+    assert hass.states.get("event.wincc_unified_alarms").state != "unavailable"  # type: ignore[union-attr]
+    await poll_alarms(hass, freezer)
+    assert summary(alarm_events) == [
+        ("raised", "HMI_RT_1::Pump1_Fault", 1),
+        ("cleared", "HMI_RT_1::Pump1_Fault", 1),
+    ]
+    assert not any(e["inferred"] for e in alarm_events)
+
+
+async def test_a_log_that_stays_broken_leads_to_inferred_steps(
     hass: HomeAssistant,
     make_entry: EntryFactory,
     wincc_sim: SimHandle,
@@ -204,24 +240,154 @@ async def test_alarm_log_failure_after_an_outage_is_not_fatal(
     alarm_events: list[dict[str, Any]],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """If the alarm log cannot be read, the current list is still diffed."""
-    entry = make_entry()
+    """Within a bound: then what the state machine requires is reported, marked inferred,
+    and never as a removal."""
+    entry = make_entry(tolerated_failures=100)
     await setup_entry(hass, entry)
-    wincc_sim.faults(paused=True)
-    await poll_alarms(hass, freezer)
-    wincc_sim.write("Conveyor_Running", False)
-    wincc_sim.faults(paused=False)
     alarms = entry.runtime_data.alarms
     assert alarms is not None
+    wincc_sim.write("Pump1_Fault", True)
+    await poll_alarms(hass, freezer)
+    wincc_sim.write("Pump1_Fault", False)
+    wincc_sim.thread.call(
+        lambda: wincc_sim.runtime.plant.alarms.acknowledge(
+            "Pump1_Fault", 1, wincc_sim.runtime.plant.time, "op"
+        )
+    )
 
     async def broken_log(*_args: object) -> list[object]:
         raise ServerBusyError("busy")
 
-    with pytest.MonkeyPatch.context() as patch:  # a log that fails only now: not producible
+    with pytest.MonkeyPatch.context() as patch:
         patch.setattr(alarms.client, "alarm_history", broken_log)
+        for _ in range(MAX_LOG_FAILURES):
+            await poll_alarms(hass, freezer)
+    assert [(e["transition"], e["inferred"]) for e in alarm_events] == [
+        ("raised", False),
+        ("cleared", True),
+        ("acknowledged", True),
+    ]
+    assert "inferring what it would show" in caplog.text
+
+
+@pytest.mark.parametrize("server_type", ["unified", "classic"])
+async def test_cleared_and_acknowledged_between_two_reads(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+    server_type: str,
+) -> None:
+    """The instance leaves the list: the log says it was cleared and acknowledged."""
+    await setup_entry(hass, make_entry(server_type))
+    wincc_sim.write("Pump1_Fault", True)
+    await poll_alarms(hass, freezer)
+    wincc_sim.advance(1)
+    wincc_sim.write("Pump1_Fault", False)
+    wincc_sim.advance(1)
+    wincc_sim.thread.call(
+        lambda: wincc_sim.runtime.plant.alarms.acknowledge(
+            "Pump1_Fault", 1, wincc_sim.runtime.plant.time, "op"
+        )
+    )
+    await poll_alarms(hass, freezer)
+    await poll_alarms(hass, freezer)
+    name = NAMES[server_type].format("Pump1_Fault")
+    assert summary(alarm_events) == [
+        ("raised", name, 1),
+        ("cleared", name, 1),
+        ("acknowledged", name, 1),
+    ]
+    assert not any(e["inferred"] for e in alarm_events)
+
+
+@pytest.mark.parametrize("server_type", ["unified", "classic"])
+async def test_a_runtime_restart(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+    server_type: str,
+) -> None:
+    """Instance IDs start again at 1: the old instance is removed (not acknowledged),
+    then the new instance 1 is raised, in that order, each once."""
+    await setup_entry(hass, make_entry(server_type))
+    wincc_sim.write("Pump1_Fault", True)
+    await poll_alarms(hass, freezer)
+    wincc_sim.advance(2)
+    wincc_sim.thread.call(wincc_sim.runtime.restart)
+    wincc_sim.advance(2)  # the fault still holds: a new instance 1
+    await poll_alarms(hass, freezer)
+    await poll_alarms(hass, freezer)
+    name = NAMES[server_type].format("Pump1_Fault")
+    assert summary(alarm_events) == [
+        ("raised", name, 1),
+        ("removed", name, 1),
+        ("raised", name, 1),
+    ]
+    assert alarm_events[2]["raise_time"] > alarm_events[0]["raise_time"]
+
+
+@pytest.mark.parametrize("server_type", ["unified", "classic"])
+async def test_an_information_alarm_that_came_and_went_is_not_cleared(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+    server_type: str,
+) -> None:
+    """``RAISE`` alarms have no clear event: raised once, and nothing when they leave."""
+    await setup_entry(hass, make_entry(server_type))
+    wincc_sim.faults(paused=True)
+    await poll_alarms(hass, freezer)
+    wincc_sim.write("Conveyor_Running", False)
+    wincc_sim.advance(2)
+    wincc_sim.write("Conveyor_Running", True)
+    wincc_sim.advance(2)
+    wincc_sim.faults(paused=False)
+    for _ in range(3):
         await poll_alarms(hass, freezer)
-    assert summary(alarm_events) == [("raised", "HMI_RT_1::Conveyor_Stopped", 1)]
-    assert "Could not read the alarm log" in caplog.text
+    assert summary(alarm_events) == [("raised", NAMES[server_type].format("Conveyor_Stopped"), 1)]
+
+
+async def test_a_server_without_an_alarm_log(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+) -> None:
+    """Asked once; afterwards departures follow the state machine, marked inferred (a
+    list without a log: not producible)."""
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    alarms = entry.runtime_data.alarms
+    assert alarms is not None
+    asked: list[object] = []
+
+    async def no_log(*args: object) -> list[object]:
+        asked.append(args)
+        raise UnsupportedFeatureError("no log")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(alarms.client, "alarm_history", no_log)
+        wincc_sim.write("Conveyor_Running", False)
+        await poll_alarms(hass, freezer)
+        wincc_sim.write("Conveyor_Running", True)
+        wincc_sim.write("Pump1_Fault", True)
+        await poll_alarms(hass, freezer)
+        wincc_sim.write("Pump1_Fault", False)
+        await poll_alarms(hass, freezer)
+    assert len(asked) == 1
+    assert alarms.log_available is False
+    assert [(e["transition"], e["inferred"]) for e in alarm_events] == [
+        ("raised", False),
+        ("raised", False),
+        ("cleared", False),
+    ]
 
 
 @pytest.mark.parametrize(

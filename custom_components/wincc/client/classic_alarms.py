@@ -13,7 +13,12 @@ _LOGGER = logging.getLogger(__name__)
 
 
 def _message_state(row: Mapping[str, Any]) -> AlarmState:
-    """The state from the message's times (the state numbers alone are ambiguous)."""
+    """The state from the message's times (the state numbers alone are ambiguous), or
+    from ``alarmState`` where an archive row names it (``NORMAL`` once it left,
+    ``REMOVED`` when WinCC removed it)."""
+    named = row.get("alarmState")
+    if named in (AlarmState.NORMAL, AlarmState.REMOVED):
+        return AlarmState(named)
     acknowledged = parse_timestamp(row.get("acknowledgeTime"))
     cleared = parse_timestamp(row.get("clearTime"))
     if acknowledged and cleared:
