@@ -99,8 +99,13 @@ class AlarmResult:
 class AlarmEngine:
     """Keeps the active instances, moves them through their states, records a journal."""
 
-    def __init__(self, definitions: Iterable[AlarmDefinition], journal_limit: int = 20_000):
-        """Watch the given alarm definitions."""
+    def __init__(
+        self,
+        definitions: Iterable[AlarmDefinition],
+        journal_limit: int = 20_000,
+        on_change: Callable[[], None] = lambda: None,
+    ):
+        """Watch the given alarm definitions; ``on_change`` hears of every transition."""
         self.definitions = {d.name: d for d in definitions}
         self.active: dict[tuple[str, int], AlarmInstance] = {}
         self.journal: list[JournalEntry] = []
@@ -108,6 +113,7 @@ class AlarmEngine:
         self._sequence = 0
         self._last_instance_id: dict[str, int] = {}
         self._condition_was_true: dict[str, bool] = {}
+        self._on_change = on_change
 
     @property
     def sequence(self) -> int:
@@ -130,6 +136,7 @@ class AlarmEngine:
             self.active.pop(instance.key, None)
         else:
             self.active[instance.key] = instance
+        self._on_change()
 
     def _transition(
         self, instance: AlarmInstance, state: AlarmState, now: datetime, **changes: object

@@ -36,6 +36,8 @@ class Faults:
     unauthenticated_as_http_401: bool = False
     # The classic quirk the reference warns of: an unknown tag empties the whole answer.
     empty_body_for_unknown_tags: bool = False
+    # Only the subscription sockets fail: open ones are cut, new ones refused (503).
+    websocket_down: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as JSON-ready data."""
@@ -70,7 +72,12 @@ class Faults:
             not isinstance(self.retry_after, int) or self.retry_after < 0
         ):
             raise ValueError("retry_after must be a whole number of seconds or null")
-        for flag in ("paused", "unauthenticated_as_http_401", "empty_body_for_unknown_tags"):
+        for flag in (
+            "paused",
+            "unauthenticated_as_http_401",
+            "empty_body_for_unknown_tags",
+            "websocket_down",
+        ):
             if not isinstance(getattr(self, flag), bool):
                 raise TypeError(f"{flag} must be true or false")
 

@@ -22,7 +22,7 @@ _LOGGER = logging.getLogger(__name__)
 
 PROTOCOL = "graphql-transport-ws"
 INIT_TIMEOUT_SECONDS = 10.0
-SESSION_CHECK_SECONDS = 1.0
+SESSION_CHECK_SECONDS = 0.25
 
 
 class _Connection:
@@ -30,6 +30,7 @@ class _Connection:
 
     def __init__(self, request: web.Request, ws: web.WebSocketResponse) -> None:
         self.runtime: Runtime = request.app["runtime"]
+        self.request = request
         self.ws = ws
         self.header_token = bearer_token(request)
         self.context: RequestContext | None = None
@@ -123,6 +124,11 @@ class _Connection:
         """Close the socket when its session ends or the runtime stops."""
         while not self.ws.closed:
             await asyncio.sleep(SESSION_CHECK_SECONDS)
+            if self.runtime.faults.websocket_down:
+                # Cut, not closed: the client sees the connection drop.
+                if self.request.transport is not None:
+                    self.request.transport.abort()
+                return
             if self.runtime.faults.paused:
                 await self.close(1012, "Runtime stopped")
             elif self.context is not None and (
@@ -137,6 +143,9 @@ class _Connection:
 
 async def handle_graphql_ws(request: web.Request) -> web.StreamResponse:
     """Serve one ``graphql-transport-ws`` connection."""
+    runtime: Runtime = request.app["runtime"]
+    if runtime.faults.websocket_down:
+        return web.json_response({"error": "Subscriptions are unavailable"}, status=503)
     ws = web.WebSocketResponse(protocols=(PROTOCOL,))
     await ws.prepare(request)
     if ws.ws_protocol != PROTOCOL:

@@ -14,6 +14,7 @@ import math
 import random
 
 from .alarms import AlarmEngine
+from .changes import ChangeSignal
 from .clock import Clock
 from .description import PlantDescription, Scalar, TagDefinition
 from .dynamics import DemoDynamics
@@ -128,7 +129,9 @@ class Plant:
         self.definitions: dict[str, TagDefinition] = dict(description.tags)
         self._extra = extra_tag_definitions(extra_tags)
         self.definitions.update(self._extra)
-        self.alarms = AlarmEngine(description.alarms.values())
+        # Subscriptions wait on this; every write, step and alarm transition signals it.
+        self.changes = ChangeSignal()
+        self.alarms = AlarmEngine(description.alarms.values(), on_change=self.changes.notify)
         self._dynamics = DemoDynamics(random.Random(seed))
         self._time = clock.now() - history_prefill
         self._store = TagStore({n: d.initial for n, d in description.tags.items()}, self._time)
@@ -152,6 +155,8 @@ class Plant:
             self._time += STEP * (steps - MAX_CATCH_UP_STEPS)
             self._next_log = max(self._next_log, self._time)
             steps = MAX_CATCH_UP_STEPS
+        if steps > 0:
+            self.changes.notify()
         for _ in range(steps):
             self._time += STEP
             self._store.now = self._time
@@ -226,6 +231,7 @@ class Plant:
             self._store.now = self._time
             self._store.stamp(name, coerced)
         self.alarms.evaluate(self._value_of, self._time)
+        self.changes.notify()
         return coerced
 
     def add_tag(self, definition: TagDefinition) -> None:
@@ -242,6 +248,7 @@ class Plant:
     def force_quality(self, name: str, quality: int | None) -> None:
         """Force a tag's quality byte (None returns it to good), as a failing link would."""
         self.definition(name)
+        self.changes.notify()
         if quality is None:
             self._quality.pop(name, None)
         else:

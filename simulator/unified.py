@@ -48,8 +48,9 @@ _LOGGER = logging.getLogger(__name__)
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 LOGGING_TAG_SUFFIX = ":LoggingTag_1"
-# How often a subscription looks for changes in the plant.
-SUBSCRIPTION_POLL_SECONDS = 0.2
+# A subscription wakes at every change of the plant, and at least this often to let a
+# running clock move the plant on.
+SUBSCRIPTION_IDLE_SECONDS = 1.0
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
@@ -525,9 +526,11 @@ async def subscribe_tag_values(_root: Any, info: Any, names: list[str]) -> Async
         row = _read_tag(runtime, name)
         last[name] = row["value"]
         yield row | {"notificationReason": str(Reason.ADDED)}
+    seen = runtime.plant.changes.version
     while True:
-        await asyncio.sleep(SUBSCRIPTION_POLL_SECONDS)
+        await runtime.plant.changes.wait_beyond(seen, SUBSCRIPTION_IDLE_SECONDS)
         runtime.plant.advance()
+        seen = runtime.plant.changes.version
         for name in names:
             row = _read_tag(runtime, name)
             if row["value"] != last[name]:
@@ -546,9 +549,11 @@ async def subscribe_active_alarms(_root: Any, info: Any, **args: Any) -> AsyncIt
     for row in query.rows(runtime, engine.active.values()):
         sent.add((row["name"], row["instanceID"]))
         yield row | {"notificationReason": str(Reason.ADDED)}
+    seen = runtime.plant.changes.version
     while True:
-        await asyncio.sleep(SUBSCRIPTION_POLL_SECONDS)
+        await runtime.plant.changes.wait_beyond(seen, SUBSCRIPTION_IDLE_SECONDS)
         runtime.plant.advance()
+        seen = runtime.plant.changes.version
         entries = engine.entries_after(cursor)
         cursor = engine.sequence
         for entry in entries:

@@ -237,3 +237,24 @@ async def test_session_end_and_pause_close_the_socket(
         await start(ws, token)
         wincc_sim.faults(paused=True)
         await expect_close(ws, 1012)
+
+
+async def test_websocket_down_cuts_only_the_sockets(
+    gql: GraphQL, http: aiohttp.ClientSession, wincc_sim: SimHandle
+) -> None:
+    """An open socket is cut and a new one refused with 503; HTTP requests still work."""
+    assert gql.token is not None
+    async with socket(http, wincc_sim) as ws:
+        await start(ws, gql.token)
+        wincc_sim.faults(websocket_down=True)
+        message = await ws.receive(timeout=10)
+        assert message.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR), message
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        async with socket(http, wincc_sim):
+            pass
+    assert refused.value.status == 503
+    data = await gql.data('query{tagValues(names:["HMI_RT_1::Batch_Name"]){name}}')
+    assert data["tagValues"] == [{"name": "HMI_RT_1::Batch_Name"}]
+    wincc_sim.faults(websocket_down=False)
+    async with socket(http, wincc_sim) as ws:
+        await start(ws, gql.token)
