@@ -26,14 +26,14 @@ class ChangeSignal:
                 waiter.set_result(None)
         self._waiters.clear()
 
-    async def wait_beyond(self, version: int, timeout: float) -> None:
-        """Return once ``version`` is outdated, or after ``timeout`` seconds."""
+    async def wait_beyond(self, version: int, idle_seconds: float) -> None:
+        """Return once ``version`` is outdated, or after ``idle_seconds``."""
         if self.version != version:
             return
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.add(waiter)
         try:
             with suppress(TimeoutError):
-                await asyncio.wait_for(waiter, timeout)
+                await asyncio.wait_for(waiter, idle_seconds)
         finally:
             self._waiters.discard(waiter)
