@@ -41,6 +41,7 @@ from .models import (
     TagValue,
     WriteResult,
 )
+from .push import AlarmNotification, Backoff, PushFeed, PushHandler
 from .tls import PresentedCertificate, TlsSettings, fetch_certificate
 from .transport import ServerAddress
 from .unified import UnifiedClient
@@ -49,9 +50,11 @@ __all__ = [
     "AlarmActionResult",
     "AlarmIdentifier",
     "AlarmInstance",
+    "AlarmNotification",
     "AlarmQuery",
     "AlarmState",
     "AuthenticationError",
+    "Backoff",
     "Capability",
     "CertificateError",
     "ClassicClient",
@@ -64,6 +67,8 @@ __all__ = [
     "PermissionDeniedError",
     "PresentedCertificate",
     "ProtocolError",
+    "PushFeed",
+    "PushHandler",
     "Quality",
     "Scalar",
     "ServerAddress",

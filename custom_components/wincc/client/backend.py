@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 import time
 from typing import ClassVar
@@ -33,6 +33,7 @@ from .models import (
     WriteResult,
 )
 from .parsing import check_values, chunked, matches
+from .push import Backoff, PushFeed, PushHandler
 from .transport import HttpTransport, ServerAddress
 
 DEFAULT_CHUNK_SIZE = 1000
@@ -174,12 +175,26 @@ class WinCCClient(ABC):
     ) -> list[HistoryValue]:
         """Logged values of one tag; a failed item raises through ``item_failure``."""
 
-    def subscribe(self, names: Sequence[str]) -> AsyncIterator[TagValue]:
-        """Pushed tag values (``Capability.PUSH``): each tag once, then every change."""
+    def push(
+        self,
+        handler: PushHandler,
+        tags: Sequence[str],
+        alarms: AlarmQuery | None = None,
+        *,
+        backoff: Backoff = Backoff(),  # noqa: B008 - frozen and shared
+    ) -> PushFeed:
+        """A push session (``Capability.PUSH``) delivering ``tags`` and, unless None, the
+        alarms ``alarms`` selects to ``handler``; call its ``start``."""
         self._require(Capability.PUSH)
-        return self._subscribe(names)
+        return self._push(handler, tags, alarms, backoff)
 
-    def _subscribe(self, names: Sequence[str]) -> AsyncIterator[TagValue]:
+    def _push(
+        self,
+        handler: PushHandler,
+        tags: Sequence[str],
+        alarms: AlarmQuery | None,
+        backoff: Backoff,
+    ) -> PushFeed:
         raise NotImplementedError
 
     # --- alarms -----------------------------------------------------------------------

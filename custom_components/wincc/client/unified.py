@@ -3,8 +3,7 @@ GraphQL subscriptions."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 import logging
 from typing import Any, ClassVar
@@ -14,7 +13,6 @@ import aiohttp
 from .backend import WinCCClient
 from .errors import (
     AuthenticationError,
-    InvalidArgumentError,
     NotFoundError,
     ProtocolError,
     ServerBusyError,
@@ -35,8 +33,9 @@ from .models import (
     WriteResult,
 )
 from .parsing import item_failure
+from .push import Backoff, PushFeed, PushHandler
 from .transport import HttpTransport, decode_json
-from .unified_alarms import parse_alarm_results, parse_alarms
+from .unified_alarms import ALARM_FIELDS, parse_alarm_results, parse_alarms
 from .unified_parsing import (
     UnauthenticatedError,
     parse_browse,
@@ -47,8 +46,8 @@ from .unified_parsing import (
     parse_write_results,
     raise_for_errors,
     session_token,
-    tag_value,
 )
+from .unified_push import PushSession
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -73,10 +72,6 @@ LOGGED = (
     "startTime:$s,endTime:$e,maxNumberOfValues:$m){loggingTagName error{code description}"
     " values{value{value timestamp quality{quality}} flags}}}"
 )
-ALARM_FIELDS = (
-    "name instanceID state stateMachine priority alarmClassName eventText infoText area "
-    "origin raiseTime acknowledgmentTime clearTime resetTime modificationTime"
-)
 ACTIVE_ALARMS = (
     f"query($f:String,$l:[String]){{activeAlarms(filterString:$f,languages:$l){{{ALARM_FIELDS}}}}}"
 )
@@ -88,31 +83,12 @@ ACKNOWLEDGE = (
     "mutation($i:[AlarmIdentifierInput]!){acknowledgeAlarms(input:$i)"
     "{alarmName alarmInstanceID error{code description}}}"
 )
-TAG_SUBSCRIPTION = (
-    "subscription($n:[String!]!){tagValues(names:$n){name value{value timestamp "
-    "quality{quality subStatus}} error{code description} notificationReason}}"
-)
-WS_PROTOCOL = "graphql-transport-ws"
 # How the runtime closes a subscription socket, and what it means.
 WS_CLOSE_ERRORS: dict[int, tuple[type[WinCCError], str]] = {
     4401: (AuthenticationError, "The server ended the session of the subscription"),
     4403: (AuthenticationError, "The server refused the subscription's session"),
     1012: (ServerBusyError, "The WinCC runtime stopped"),
 }
-PING_SECONDS = 30.0
-
-
-async def _keep_alive(ws: aiohttp.ClientWebSocketResponse) -> None:
-    """WebSocket-level pings: the runtime does not understand the protocol's own pings.
-
-    A failed ping closes the socket, which ends the subscription with an error.
-    """
-    while not ws.closed:
-        await asyncio.sleep(PING_SECONDS)
-        try:
-            await ws.ping()
-        except (ConnectionError, aiohttp.ClientError):
-            await ws.close()
 
 
 class UnifiedClient(WinCCClient):
@@ -265,57 +241,46 @@ class UnifiedClient(WinCCClient):
             await self._call(ACKNOWLEDGE, {"i": payload}, "acknowledgeAlarms")
         )
 
-    async def _subscribe(self, names: Sequence[str]) -> AsyncIterator[TagValue]:
-        """Pushed tag values: every tag once at first (even a failing one), then each
-        change, until the caller stops iterating or the server ends the subscription."""
+    # --- push -------------------------------------------------------------------------
+
+    def _push(
+        self,
+        handler: PushHandler,
+        tags: Sequence[str],
+        alarms: AlarmQuery | None,
+        backoff: Backoff,
+    ) -> PushFeed:
+        return PushSession(self, handler, tags, alarms, backoff=backoff)
+
+    @property
+    def request_timeout(self) -> float:
+        """How long a request (or the subscription handshake) may take."""
+        return self._transport.timeout
+
+    @property
+    def authorization(self) -> dict[str, str]:
+        """The bearer token, as headers and ``connection_init`` carry it."""
+        return {"Authorization": f"Bearer {self._token}"}
+
+    async def ensure_session(self) -> None:
+        """Log in, or renew the session when it is due (subscriptions keep it alive)."""
         await self._ensure_session()
-        auth = f"Bearer {self._token}"
-        ws = await self._transport.websocket(GRAPHQL_PATH, WS_PROTOCOL, {"Authorization": auth})
-        pinger = asyncio.create_task(_keep_alive(ws))
-        try:
-            await ws.send_json({"type": "connection_init", "payload": {"Authorization": auth}})
-            await self._expect_ack(ws)
-            await ws.send_json(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {"query": TAG_SUBSCRIPTION, "variables": {"n": list(names)}},
-                }
-            )
-            while True:
-                message = await ws.receive()
-                if message.type is not aiohttp.WSMsgType.TEXT:
-                    closing = message.type is aiohttp.WSMsgType.CLOSE
-                    raise self._closed(message.data if closing else ws.close_code)
-                data = decode_json(message.data.encode(), "a subscription")
-                kind = data.get("type") if isinstance(data, dict) else None
-                if kind == "next":
-                    row = ((data.get("payload") or {}).get("data") or {}).get("tagValues")
-                    name = row.get("name") if isinstance(row, dict) else None
-                    if isinstance(name, str):
-                        yield tag_value(name, row)
-                elif kind == "complete":
-                    return
-                elif kind == "error":
-                    raise InvalidArgumentError(f"The server refused the subscription: {data}")
-        finally:
-            pinger.cancel()
-            await ws.close()
 
-    async def _expect_ack(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        message = await ws.receive(timeout=self._transport.timeout)
-        if message.type is aiohttp.WSMsgType.TEXT:
-            answer = decode_json(message.data.encode(), "the subscription handshake")
-            if isinstance(answer, dict) and answer.get("type") == "connection_ack":
-                return
-        closing = message.type is aiohttp.WSMsgType.CLOSE
-        raise self._closed(message.data if closing else ws.close_code)
+    async def open_socket(self, protocol: str) -> aiohttp.ClientWebSocketResponse:
+        """The subscription WebSocket, with the token on the upgrade request too."""
+        return await self._transport.websocket(GRAPHQL_PATH, protocol, self.authorization)
 
-    @staticmethod
-    def _closed(code: int | None) -> WinCCError:
+    def socket_closed(
+        self, ws: aiohttp.ClientWebSocketResponse, message: aiohttp.WSMessage
+    ) -> WinCCError:
+        """The error for an ended socket; an ended session is forgotten, so the next
+        connection logs in again."""
+        code = message.data if message.type is aiohttp.WSMsgType.CLOSE else ws.close_code
         error_class, text = WS_CLOSE_ERRORS.get(
             code or 0, (WinCCConnectionError, "The subscription connection closed")
         )
+        if error_class is AuthenticationError:
+            self._token = None
         return error_class(f"{text} (code {code})")
 
     async def _end_session(self) -> None:

@@ -19,6 +19,12 @@ from .parsing import (
 
 _LOGGER = logging.getLogger(__name__)
 
+# The alarm fields the integration asks for, in queries and the subscription alike.
+ALARM_FIELDS = (
+    "name instanceID state stateMachine priority alarmClassName eventText infoText area "
+    "origin raiseTime acknowledgmentTime clearTime resetTime modificationTime"
+)
+
 
 def _texts(raw: object, languages: Sequence[str]) -> dict[str, str]:
     if not isinstance(raw, list):
