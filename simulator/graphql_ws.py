@@ -152,6 +152,7 @@ async def handle_graphql_ws(request: web.Request) -> web.StreamResponse:
         await ws.close(code=4406, message=b"Subprotocol not acceptable")
         return ws
     connection = _Connection(request, ws)
+    runtime.sockets.add(ws)
     watchdog = asyncio.create_task(connection.watch_session())
     try:
         async with asyncio.timeout(INIT_TIMEOUT_SECONDS) as init_deadline:
@@ -172,6 +173,7 @@ async def handle_graphql_ws(request: web.Request) -> web.StreamResponse:
     except TimeoutError:
         await connection.close(4408, "Connection initialisation timeout")
     finally:
+        runtime.sockets.discard(ws)
         watchdog.cancel()
         connection.stop()
     return ws

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 import random
 
+from aiohttp import web
+
 from .clock import Clock
 from .description import PlantDescription, load_description
 from .faults import Faults
@@ -49,6 +51,8 @@ class Runtime:
         self.sessions = Sessions(clock, options.token_lifetime)
         self.faults = options.faults
         self.alarm_logging = options.alarm_logging
+        # Open subscription sockets, closed when the simulator stops.
+        self.sockets: set[web.WebSocketResponse] = set()
         self.rng = random.Random(options.seed)
         # Classic tags fetched on demand answer "initial value" quality until first read.
         self.fetched: set[str] = set()

@@ -121,7 +121,9 @@ class Simulator:
         return Endpoints(unified_url=urls[0], classic_url=f"{urls[1]}/WinCCRestService")
 
     async def stop(self) -> None:
-        """Stop listening and close open connections."""
+        """Stop listening and close open connections, subscription sockets first."""
+        for ws in list(self.runtime.sockets):
+            await ws.close(code=1001, message=b"Server shutting down")
         for runner in self._runners:
             await runner.cleanup()
         self._runners.clear()

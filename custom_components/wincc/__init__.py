@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import suppress
+
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
@@ -22,6 +25,7 @@ from .exceptions import auth_failed, translation_key
 from .identity import expected_devices, expected_entities, runtime_device
 from .migration import async_migrate_entry
 from .options import EntryOptions
+from .push import start_push
 from .runtime import WinCCConfigEntry, WinCCRuntimeData
 from .services import async_setup_services
 
@@ -83,6 +87,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
     _remove_stale_entities(hass, entry)
     _update_tls_issue(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if options.push and Capability.PUSH in client.capabilities:
+        entry.runtime_data.push = start_push(entry, coordinator, alarms)
     return True
 
 
@@ -90,6 +96,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> bo
     """Remove the entities and end the server session."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        if (push := entry.runtime_data.push) is not None:
+            push.cancel()
+            with suppress(asyncio.CancelledError):
+                await push
         await entry.runtime_data.client.close()
     return unloaded
 

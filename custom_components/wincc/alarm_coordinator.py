@@ -11,9 +11,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 import logging
 
+from homeassistant.core import callback
+
 from .alarm_stream import AlarmLedger, AlarmTransition, InstanceKey, instance_key
 from .client import (
     AlarmInstance,
+    AlarmNotification,
     AuthenticationError,
     InvalidArgumentError,
     NotFoundError,
@@ -59,7 +62,11 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
         self.classes = frozenset(self.options.alarm_classes)
         self.languages = wincc_languages(self.hass.config.language)
         self.transitions: list[AlarmTransition] = []
+        # Counts the batches of transitions, so each batch reaches listeners once.
+        self.batch = 0
         self.ledger = AlarmLedger()
+        # Pushed changes held back while a read catches up after (re)subscribing.
+        self._held: list[AlarmNotification] | None = None
         self.failed_reads = 0
         self.log_available = True
         self.log_failures = 0
@@ -85,7 +92,7 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
 
     async def _async_update_data(self) -> AlarmSet:
         """Read the list and the log since the last read; their news goes to listeners."""
-        self.transitions = []
+        self._set_transitions([])
         baseline = self.data is None
         try:
             alarms = [alarm for alarm in await self._read() if self._wanted(alarm)]
@@ -97,7 +104,11 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
         if baseline:
             self.ledger.baseline(alarms)  # nothing is replayed after a restart
         else:
-            self.transitions = self.ledger.update(alarms, log, log_since=self._log_since)
+            self._set_transitions(self.ledger.update(alarms, log, log_since=self._log_since))
+        if self._held is not None:
+            # Caught up: what was pushed meanwhile follows, without what the read told.
+            held, self._held = self._held, None
+            self._set_transitions([*self.transitions, *self.ledger.apply(held)[0]])
         if read_at is not None:
             self._log_since = read_at
             self.ledger.forget_ended_before(read_at - LOG_MEMORY)
@@ -133,6 +144,38 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
             return []
         self.log_failures = 0
         return [row for row in rows if self._wanted(row)]
+
+    def _set_transitions(self, transitions: list[AlarmTransition]) -> None:
+        self.transitions = transitions
+        self.batch += 1
+
+    # --- pushed alarms ------------------------------------------------------------------
+
+    @callback
+    def push_started(self) -> None:
+        """Subscribed (again): hold pushed changes until a read of the list and the log
+        has told what happened before, so that the order stays."""
+        self._held = []
+        super().push_started()
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_request_refresh(), f"{self.name} catch-up"
+        )
+
+    @callback
+    def apply_pushed(self, notifications: Sequence[AlarmNotification]) -> None:
+        """Pushed alarm changes: their news goes to listeners at once."""
+        wanted = [n for n in notifications if self._wanted(n.alarm)]
+        if self._held is not None:
+            self._held += wanted
+            return
+        transitions, unresolved = self.ledger.apply(wanted)
+        if transitions:
+            self._set_transitions(transitions)
+            self.async_set_updated_data(dict(self.ledger.active))
+        if unresolved:
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), f"{self.name} departure"
+            )
 
     def _failed(self, err: WinCCError) -> AlarmSet:
         """Keep the last list while failures are tolerated; nothing new is reported."""

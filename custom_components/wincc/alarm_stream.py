@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from .client import AlarmInstance, AlarmState
+from .client import AlarmInstance, AlarmNotification, AlarmState
 
 type InstanceKey = tuple[str, int, datetime | None]
 
@@ -66,6 +66,7 @@ _CLEARED = frozenset(
 _ENDED = frozenset({AlarmState.NORMAL, AlarmState.REMOVED})
 RESET_MACHINE = "RAISE_CLEAR_REQUIRES_ACKNOWLEDGMENT_AND_RESET"
 NO_CLEAR_MACHINES = frozenset({"RAISE", "RAISE_REQUIRES_ACKNOWLEDGMENT"})
+REMOVED_REASON = "Removed"  # a pushed instance left the active list
 
 
 def steps(alarm: AlarmInstance) -> list[Transition]:
@@ -230,6 +231,24 @@ class AlarmLedger:
             del self._instances[key]
             self._ended[key] = last.modification_time
         return found
+
+    def apply(
+        self, notifications: Iterable[AlarmNotification]
+    ) -> tuple[list[AlarmTransition], bool]:
+        """The news in pushed changes, in order, and whether an instance left without
+        saying how (then a read of the list and the log tells)."""
+        transitions: list[list[AlarmTransition]] = []
+        unresolved = False
+        for notification in notifications:
+            key = instance_key(notification.alarm)
+            if key in self._ended:
+                continue
+            gone = notification.reason == REMOVED_REASON
+            if gone and not ended(notification.alarm):
+                unresolved = True  # it left the list; the log shows its last steps
+                continue
+            transitions.append(self._advance(key, [notification.alarm], gone=gone))
+        return _in_order(transitions), unresolved
 
     def forget_ended_before(self, moment: datetime) -> None:
         """Drop the memory of instances that ended before ``moment``: no log read

@@ -24,8 +24,11 @@ OPT_PATTERNS: Final = "follow_patterns"
 OPT_SCAN_INTERVAL: Final = "scan_interval"
 OPT_READ_ONLY: Final = "read_only"
 OPT_TOLERATED_FAILURES: Final = "tolerated_failures"
+OPT_PUSH: Final = "push"
 
 MIN_SCAN_INTERVAL: Final = 1
+# While the server pushes, polling is only a slow safety net.
+PUSH_SAFETY_INTERVAL: Final = timedelta(minutes=5)
 # How often followed patterns are browsed again for new tags.
 PATTERN_REFRESH: Final = timedelta(minutes=10)
 

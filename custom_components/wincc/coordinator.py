@@ -7,7 +7,7 @@ failing and once when it recovers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -22,6 +22,7 @@ from homeassistant.util import dt as dt_util
 from .client import (
     AuthenticationError,
     Capability,
+    PushFeed,
     Scalar,
     TagValue,
     WinCCError,
@@ -48,6 +49,8 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         return options.update_interval
 
     def _init_state(self) -> None:
+        self.push_feed: PushFeed | None = None  # set while the server pushes
+        self._pushed: dict[str, TagValue] = {}
         self.failed_polls = 0
         self._next_pattern_refresh: datetime | None = None
         self._tag_listeners: list[TagListener] = []
@@ -73,6 +76,21 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
             raise update_failed(err) from err
         self.failed_polls = 0
         return values
+
+    # --- pushed values -------------------------------------------------------------------
+
+    @callback
+    def apply_pushed(self, values: Sequence[TagValue]) -> None:
+        """Take pushed values; those arriving in one loop step are written together."""
+        if not self._pushed:
+            self.hass.loop.call_soon(self._write_pushed)
+        self._pushed.update((v.name, v) for v in values if v.name in self.options.tags)
+
+    @callback
+    def _write_pushed(self) -> None:
+        pushed, self._pushed = self._pushed, {}
+        if pushed:
+            self.async_set_updated_data({**(self.data or {}), **pushed})
 
     # --- tags that appear later --------------------------------------------------------
 
@@ -110,6 +128,8 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         )
         for listener in list(self._tag_listeners):
             listener(list(found.values()))
+        if self.push_feed is not None:
+            await self.push_feed.change_tags(list(self.options.tags))
 
     # --- writes ------------------------------------------------------------------------
 
@@ -166,6 +186,8 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
             "patterns": list(self.options.patterns),
             "read_only": self.options.read_only,
             "tolerated_failures": self.options.tolerated_failures,
+            "mode": self.mode,
+            "push_reconnects": self.push_feed.reconnects if self.push_feed else None,
             "failed_polls": self.failed_polls,
             "last_update_success": self.last_update_success,
             "update_interval": self.update_interval.total_seconds()

@@ -24,11 +24,15 @@ class WinCCAlarmEvent(WinCCAlarmEntity, EventEntity):
         super().__init__(coordinator, AlarmEntityKey.EVENTS)
         self._attr_event_types = [t.value for t in Transition]
         self._last_available = False
+        self._seen_batch = coordinator.batch
 
     @callback
     def _handle_coordinator_update(self) -> None:
         """One event, and one state, per transition; none for the baseline read."""
-        for transition in self.coordinator.transitions:
+        batch = self.coordinator.batch
+        fresh = batch != self._seen_batch
+        self._seen_batch = batch
+        for transition in self.coordinator.transitions if fresh else ():
             data = {
                 **alarm_data(transition.alarm, self.coordinator.languages),
                 # True where no alarm log told, and the step follows from the state machine.

@@ -15,6 +15,7 @@ from .const import (
     OPT_ALARM_MIN_PRIORITY,
     OPT_ALARMS,
     OPT_PATTERNS,
+    OPT_PUSH,
     OPT_READ_ONLY,
     OPT_SCAN_INTERVAL,
     OPT_TAGS,
@@ -38,6 +39,8 @@ class EntryOptions:
     read_only: bool = False
     # Failed polls in a row that keep the last values before entities go unavailable.
     tolerated_failures: int = 2
+    # Take pushed values and alarms where the server offers them (WinCC Unified).
+    push: bool = True
     alarms: bool = True
     alarm_interval: int = 5  # seconds
     alarm_min_priority: int = 0
@@ -59,6 +62,7 @@ class EntryOptions:
             scan_interval=int(raw.get(OPT_SCAN_INTERVAL, default.scan_interval)),
             read_only=bool(raw.get(OPT_READ_ONLY, default.read_only)),
             tolerated_failures=int(raw.get(OPT_TOLERATED_FAILURES, default.tolerated_failures)),
+            push=bool(raw.get(OPT_PUSH, default.push)),
             alarms=bool(raw.get(OPT_ALARMS, default.alarms)),
             alarm_interval=int(raw.get(OPT_ALARM_INTERVAL, default.alarm_interval)),
             alarm_min_priority=int(raw.get(OPT_ALARM_MIN_PRIORITY, default.alarm_min_priority)),
@@ -74,6 +78,7 @@ class EntryOptions:
             OPT_SCAN_INTERVAL: self.scan_interval,
             OPT_READ_ONLY: self.read_only,
             OPT_TOLERATED_FAILURES: self.tolerated_failures,
+            OPT_PUSH: self.push,
             OPT_ALARMS: self.alarms,
             OPT_ALARM_INTERVAL: self.alarm_interval,
             OPT_ALARM_MIN_PRIORITY: self.alarm_min_priority,

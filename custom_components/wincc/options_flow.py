@@ -30,6 +30,7 @@ from .const import (
     OPT_ALARM_MIN_PRIORITY,
     OPT_ALARMS,
     OPT_PATTERNS,
+    OPT_PUSH,
     OPT_READ_ONLY,
     OPT_SCAN_INTERVAL,
     OPT_TOLERATED_FAILURES,
@@ -247,6 +248,7 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
                     scan_interval=int(user_input[OPT_SCAN_INTERVAL]),
                     read_only=user_input[OPT_READ_ONLY],
                     tolerated_failures=int(user_input[OPT_TOLERATED_FAILURES]),
+                    push=user_input.get(OPT_PUSH, options.push),
                 )
             )
         schema = probatio.Schema(
@@ -255,6 +257,7 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
                     OPT_SCAN_INTERVAL, default=options.scan_interval
                 ): INTERVAL_SELECTOR,
                 probatio.Required(OPT_READ_ONLY, default=options.read_only): BooleanSelector(),
+                probatio.Required(OPT_PUSH, default=options.push): BooleanSelector(),
                 probatio.Required(
                     OPT_TOLERATED_FAILURES, default=options.tolerated_failures
                 ): NumberSelector(

@@ -8,10 +8,11 @@ import logging
 from typing import ClassVar
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .client import WinCCClient
+from .const import PUSH_SAFETY_INTERVAL
 from .options import EntryOptions
 
 
@@ -38,6 +39,8 @@ class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
         )
         self.client = client
         self.options = options
+        # Whether the server pushes now; polling is then a slow safety net.
+        self.pushing = False
         self._init_state()
 
     @staticmethod
@@ -47,3 +50,27 @@ class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     def _init_state(self) -> None:
         """Set up what the subclass keeps between reads."""
+
+    @property
+    def mode(self) -> str:
+        """``push`` or ``polling``."""
+        return "push" if self.pushing else "polling"
+
+    @callback
+    def push_started(self) -> None:
+        """Pushed data flows: poll only now and then, and read once to catch up."""
+        self.pushing = True
+        self.update_interval = PUSH_SAFETY_INTERVAL
+        self.async_update_listeners()
+
+    @callback
+    def push_lost(self) -> None:
+        """Push stopped: poll at the normal interval again, starting now."""
+        if not self.pushing:
+            return
+        self.pushing = False
+        self.update_interval = self.interval(self.options)
+        self.logger.info("%s polls until the server pushes again", self.name)
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_request_refresh(), f"{self.name} poll"
+        )

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
+import contextlib
 import random
 
 import pytest
@@ -65,6 +66,13 @@ class Recorder:
                 await self._changed.wait()
 
 
+async def stop(task: asyncio.Task[None]) -> None:
+    """Cancel a push session's task: it closes its socket."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 @pytest.fixture
 async def pushing(unified: UnifiedClient) -> AsyncIterator[tuple[Recorder, PushFeed]]:
     """A running push session for two tags and every alarm."""
@@ -75,10 +83,10 @@ async def pushing(unified: UnifiedClient) -> AsyncIterator[tuple[Recorder, PushF
         ALARMS,
         backoff=QUICK,
     )
-    feed.start()
+    task = asyncio.create_task(feed.run())
     await recorder.until(lambda: recorder.started == 1 and len(recorder.values) == 2)
     yield recorder, feed
-    await feed.stop()
+    await stop(task)
 
 
 async def test_values_and_alarms_on_one_socket(
@@ -156,10 +164,10 @@ async def test_the_session_is_renewed_while_the_socket_is_open(
     monkeypatch.setattr(unified, "ensure_session", counting)
     recorder = Recorder()
     feed = unified.push(recorder, ["HMI_RT_1::Batch_Name"], None, backoff=QUICK)
-    feed.start()
+    task = asyncio.create_task(feed.run())
     await recorder.until(lambda: recorder.started == 1)
     await asyncio.sleep(0.3)
-    await feed.stop()
+    await stop(task)
     assert len(renewed) >= 3
     assert recorder.lost == []
 
@@ -182,13 +190,13 @@ async def test_keep_alive_pings(
     monkeypatch.setattr(push_module, "PING_SECONDS", 0.05)
     recorder = Recorder()
     feed = unified.push(recorder, ["HMI_RT_1::Conveyor_Speed"], None, backoff=QUICK)
-    feed.start()
+    task = asyncio.create_task(feed.run())
     await recorder.until(lambda: recorder.started == 1)
     await asyncio.sleep(0.3)  # several pings, answered by the server
     wincc_sim.write("Conveyor_Speed", 2.0)
     await recorder.until(lambda: recorder.values[-1].value == 2.0)
     assert recorder.lost == []
-    await feed.stop()
+    await stop(task)
 
 
 def test_back_off_is_capped_and_jittered() -> None:

@@ -20,6 +20,7 @@ from custom_components.wincc.const import (
     CONF_TLS_FINGERPRINT,
     DOMAIN,
     OPT_PATTERNS,
+    OPT_PUSH,
     OPT_READ_ONLY,
     OPT_SCAN_INTERVAL,
     OPT_TAGS,
@@ -105,6 +106,9 @@ def make_entry(wincc_sim: SimHandle) -> EntryFactory:
                 OPT_SCAN_INTERVAL: 10,
                 OPT_READ_ONLY: False,
                 OPT_TOLERATED_FAILURES: 2,
+                # Polled unless a test asks for push: a push session is a background
+                # task that runs until unload, which wait_background_tasks would await.
+                OPT_PUSH: False,
             }
             | options,
         )

@@ -184,7 +184,7 @@ class WinCCClient(ABC):
         backoff: Backoff = Backoff(),  # noqa: B008 - frozen and shared
     ) -> PushFeed:
         """A push session (``Capability.PUSH``) delivering ``tags`` and, unless None, the
-        alarms ``alarms`` selects to ``handler``; call its ``start``."""
+        alarms ``alarms`` selects to ``handler``; run its ``run`` as a task."""
         self._require(Capability.PUSH)
         return self._push(handler, tags, alarms, backoff)
 

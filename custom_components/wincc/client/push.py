@@ -54,11 +54,9 @@ class PushFeed(Protocol):
     connected: bool
     reconnects: int
 
-    def start(self) -> None:
-        """Connect in the background, and stay connected until ``stop``."""
-
-    async def stop(self) -> None:
-        """Close the connection and stop reconnecting."""
+    async def run(self) -> None:
+        """Stay connected, reconnecting after every loss, until cancelled (run it as a
+        task; cancelling it closes the connection)."""
 
     async def change_tags(self, tags: Sequence[str]) -> None:
         """Push another set of tags."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from contextlib import suppress
 import logging
 import random
 from typing import Any, Protocol
@@ -97,23 +96,10 @@ class PushSession:
         self._alarms = alarms
         self._backoff = backoff
         self._rng = rng or random.Random()
-        self._task: asyncio.Task[None] | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._tag_generation = 0
         self.connected = False
         self.reconnects = 0
-
-    def start(self) -> None:
-        """Connect in the background, and stay connected until ``stop``."""
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="wincc push")
-
-    async def stop(self) -> None:
-        """Close the socket and stop reconnecting."""
-        if self._task is not None:
-            self._task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
 
     async def change_tags(self, tags: Sequence[str]) -> None:
         """Subscribe another set of tags; the old subscription is completed."""
@@ -127,7 +113,8 @@ class PushSession:
     def _tags_id(self) -> str:
         return f"tags-{self._tag_generation}"
 
-    async def _run(self) -> None:
+    async def run(self) -> None:
+        """Stay connected, reconnecting after every loss, until cancelled."""
         attempt = 0
         while True:
             try:
