@@ -34,6 +34,9 @@ class AlarmEntityKey(StrEnum):
     UNACKNOWLEDGED_PRESENT = "unacknowledged_alarms_present"
 
 
+# The diagnostic sensor that says whether values are pushed or polled.
+UPDATE_MODE_KEY = "update_mode"
+
 ALARM_PLATFORMS: Mapping[AlarmEntityKey, Platform] = {
     AlarmEntityKey.EVENTS: Platform.EVENT,
     AlarmEntityKey.ACTIVE: Platform.SENSOR,
@@ -98,6 +101,7 @@ def expected_entities(
 ) -> set[tuple[str, str]]:
     """The (platform, unique ID) of every entity the entry should have."""
     expected = {(tag.platform.value, entity_unique_id(entry, tag.name)) for tag in tags}
+    expected.add((Platform.SENSOR.value, entity_unique_id(entry, UPDATE_MODE_KEY)))
     if alarms:
         expected |= {
             (platform.value, entity_unique_id(entry, key))

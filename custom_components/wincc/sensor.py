@@ -11,9 +11,10 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import Platform
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .alarm_coordinator import WinCCAlarmCoordinator
 from .alarm_entity import WinCCAlarmEntity, alarm_data
@@ -21,7 +22,7 @@ from .client import AlarmInstance, DataKind, Scalar
 from .const import MAX_LISTED_ALARMS
 from .coordinator import WinCCCoordinator
 from .entity import WinCCTagEntity, async_setup_tag_entities
-from .identity import AlarmEntityKey
+from .identity import UPDATE_MODE_KEY, AlarmEntityKey, entity_unique_id, runtime_device
 from .runtime import WinCCConfigEntry
 from .tags import TagConfig
 
@@ -103,6 +104,33 @@ class WinCCAlarmCountSensor(WinCCAlarmEntity, SensorEntity):
         return {"alarms": [alarm_data(a, self.coordinator.languages) for a in listed]}
 
 
+class WinCCUpdateModeSensor(CoordinatorEntity[WinCCCoordinator], SensorEntity):
+    """Whether values arrive pushed or polled (diagnostic)."""
+
+    _attr_has_entity_name = True
+    _attr_translation_key = "update_mode"
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+
+    def __init__(self, coordinator: WinCCCoordinator) -> None:
+        """On the runtime device."""
+        super().__init__(coordinator)
+        entry = coordinator.config_entry
+        self._attr_options = ["push", "polling"]
+        self._attr_unique_id = entity_unique_id(entry, UPDATE_MODE_KEY)
+        self._attr_device_info = runtime_device(entry)
+
+    @property
+    def available(self) -> bool:
+        """Always: the mode is known even while the server is not."""
+        return True
+
+    @property
+    def native_value(self) -> str:
+        """``push`` or ``polling``."""
+        return self.coordinator.mode
+
+
 class WinCCSensor(WinCCTagEntity, SensorEntity):
     """A read-only tag's value."""
 
@@ -123,6 +151,7 @@ async def async_setup_entry(
 ) -> None:
     """Add a sensor for every read-only numeric or text tag, and the alarm counts."""
     async_setup_tag_entities(entry, async_add_entities, Platform.SENSOR, WinCCSensor)
+    async_add_entities([WinCCUpdateModeSensor(entry.runtime_data.coordinator)])
     if (alarms := entry.runtime_data.alarms) is not None:
         async_add_entities(
             WinCCAlarmCountSensor(alarms, key)

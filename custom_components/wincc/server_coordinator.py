@@ -71,6 +71,7 @@ class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self.pushing = False
         self.update_interval = self.interval(self.options)
         self.logger.info("%s polls until the server pushes again", self.name)
+        self.async_update_listeners()
         self.config_entry.async_create_background_task(
             self.hass, self.async_request_refresh(), f"{self.name} poll"
         )

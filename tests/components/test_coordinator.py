@@ -145,7 +145,7 @@ async def test_only_changed_tags_write_states(
     hass.config_entries.async_update_entry(entry, options={**entry.options, OPT_TAGS: extra})
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert len(hass.states.async_entity_ids()) == 1000
+    assert len(hass.states.async_entity_ids()) == 1000 + 1  # the tags, and the update mode
     changed: list[Event] = []
 
     @callback

@@ -29,6 +29,6 @@ async def test_setup_and_unload(
     await setup_entry(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    assert len(entities) == 9 + 4  # the tags, and the alarm event and three alarm sensors
+    assert len(entities) == 9 + 4 + 1  # the tags, the alarm event and sensors, the update mode
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED

@@ -1,0 +1,158 @@
+"""Pushed values and alarms from WinCC Unified in Home Assistant, and falling back to
+polling while the socket is down."""
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.core import Event, HomeAssistant, callback
+import pytest
+
+from custom_components.wincc.const import EVENT_ALARM, OPT_PUSH, OPT_TAGS
+from tests.components.conftest import EntryFactory, setup_entry, tag_config
+from tests.conftest import SimHandle
+
+MODE = "sensor.wincc_unified_update_mode"
+CONVEYOR = "sensor.wincc_unified_conveyor_item_count"
+
+
+async def until(hass: HomeAssistant, condition: Callable[[], bool]) -> None:
+    """Let the loop run (at most 10 s) until ``condition`` holds."""
+    async with asyncio.timeout(10):
+        while not condition():
+            await asyncio.sleep(0.02)
+            await hass.async_block_till_done()
+
+
+def state(hass: HomeAssistant, entity_id: str) -> str:
+    """The state of an entity."""
+    current = hass.states.get(entity_id)
+    assert current is not None, entity_id
+    return current.state
+
+
+@pytest.fixture
+def alarm_events(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """Every alarm transition the integration reports."""
+    seen: list[dict[str, Any]] = []
+
+    @callback
+    def record(event: Event) -> None:
+        seen.append(dict(event.data))
+
+    hass.bus.async_listen(EVENT_ALARM, record)
+    return seen
+
+
+def summary(events: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
+    """(transition, alarm name, instance) of each event."""
+    return [(e["transition"], e["name"], e["instance_id"]) for e in events]
+
+
+async def test_values_arrive_pushed(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """A value change reaches its entity without a poll; the mode says push."""
+    entry = make_entry(**{OPT_PUSH: True})
+    await setup_entry(hass, entry)
+    await until(hass, lambda: state(hass, MODE) == "push")
+    wincc_sim.write("Conveyor_ItemCount", 4321)
+    await until(hass, lambda: state(hass, CONVEYOR) == "4321")
+    diagnostics = entry.runtime_data.coordinator.diagnostics()
+    assert diagnostics["mode"] == "push"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_polling_while_the_socket_is_down_and_back_to_push(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """Only the WebSocket fails: values come by polling at the normal interval until
+    the socket is back, then by push again."""
+    entry = make_entry(**{OPT_PUSH: True})
+    await setup_entry(hass, entry)
+    coordinator = entry.runtime_data.coordinator
+    await until(hass, lambda: state(hass, MODE) == "push")
+    assert coordinator.update_interval == timedelta(minutes=5)
+    wincc_sim.faults(websocket_down=True)
+    await until(hass, lambda: state(hass, MODE) == "polling")
+    assert coordinator.update_interval == timedelta(seconds=10)
+    wincc_sim.write("Conveyor_ItemCount", 11)
+    await coordinator.async_refresh()  # the next poll (the test's clock is real)
+    assert state(hass, CONVEYOR) == "11"
+    wincc_sim.faults(websocket_down=False)
+    await until(hass, lambda: state(hass, MODE) == "push")
+    wincc_sim.write("Conveyor_ItemCount", 12)
+    await until(hass, lambda: state(hass, CONVEYOR) == "12")
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_pushed_alarms_once_each_across_reconnects(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    alarm_events: list[dict[str, Any]],
+) -> None:
+    """Each transition once, as it happens; a reconnect repeats none, and a runtime
+    restart removes the old instance before the new instance 1 is raised."""
+    entry = make_entry(**{OPT_PUSH: True})
+    await setup_entry(hass, entry)
+    await until(hass, lambda: state(hass, MODE) == "push")
+    name = "HMI_RT_1::Pump1_Fault"
+    wincc_sim.write("Pump1_Fault", True)
+    await until(hass, lambda: len(alarm_events) == 1)
+    wincc_sim.faults(websocket_down=True)
+    await until(hass, lambda: state(hass, MODE) == "polling")
+    wincc_sim.write("Pump1_Fault", False)  # cleared while only polling works
+    wincc_sim.faults(websocket_down=False)
+    await until(hass, lambda: state(hass, MODE) == "push")
+    await until(hass, lambda: len(alarm_events) == 2)
+    wincc_sim.thread.call(wincc_sim.runtime.restart)  # the fault is off: nothing new
+    wincc_sim.write("Pump1_Fault", True)
+    await until(hass, lambda: len(alarm_events) >= 4)
+    await asyncio.sleep(0.3)
+    await hass.async_block_till_done()
+    assert summary(alarm_events) == [
+        ("raised", name, 1),
+        ("cleared", name, 1),
+        ("removed", name, 1),
+        ("raised", name, 1),
+    ]
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_push_can_be_turned_off(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """With the option off, a Unified server is polled; classic is always polled."""
+    unified = make_entry(**{OPT_PUSH: False})
+    await setup_entry(hass, unified)
+    classic = make_entry("classic", **{OPT_PUSH: True})
+    await setup_entry(hass, classic)
+    await asyncio.sleep(0.2)
+    assert state(hass, MODE) == "polling"
+    assert state(hass, "sensor.wincc_classic_update_mode") == "polling"
+    assert unified.runtime_data.push is None
+    assert classic.runtime_data.push is None
+
+
+async def test_a_new_tag_set_is_pushed(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """Tags added to the entry (a reload, as the options flow does) are pushed too."""
+    entry = make_entry(**{OPT_PUSH: True})
+    await setup_entry(hass, entry)
+    await until(hass, lambda: state(hass, MODE) == "push")
+    speed = tag_config(wincc_sim, "Conveyor_Speed", unified=True)
+    hass.config_entries.async_update_entry(
+        entry,
+        options={
+            **entry.options,
+            OPT_TAGS: {**entry.options[OPT_TAGS], speed.name: speed.as_options()},
+        },
+    )
+    await hass.config_entries.async_reload(entry.entry_id)
+    await until(hass, lambda: state(hass, MODE) == "push")
+    wincc_sim.write("Conveyor_Speed", 2.75)
+    await until(hass, lambda: state(hass, "sensor.wincc_unified_conveyor_speed") == "2.75")
+    await hass.config_entries.async_unload(entry.entry_id)
