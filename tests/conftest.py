@@ -48,6 +48,14 @@ class SimHandle:
         """Change fault settings."""
         self.thread.call(lambda: self.runtime.faults.update(changes))
 
+    def acknowledge_at_station(self, alarm: str, instance_id: int) -> None:
+        """Acknowledge an alarm instance as an operator at a WinCC station would."""
+        self.thread.call(
+            lambda: self.runtime.plant.alarms.acknowledge(
+                alarm, instance_id, self.runtime.plant.time, "op"
+            )
+        )
+
     def value(self, tag: str) -> object:
         """A tag's current value, read directly from the plant."""
         return self.thread.call(lambda: self.runtime.plant.read(tag).value)

@@ -7,7 +7,7 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
@@ -19,6 +19,7 @@ from custom_components.wincc.const import (
     CONF_SERVER_TYPE,
     CONF_TLS_FINGERPRINT,
     DOMAIN,
+    EVENT_ALARM,
     OPT_PATTERNS,
     OPT_PUSH,
     OPT_READ_ONLY,
@@ -140,3 +141,21 @@ async def snapshot_one_platform(
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Snapshots with Home Assistant's serializer, which hides run-specific IDs and times."""
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def alarm_events(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """Every alarm transition the integration reports."""
+    seen: list[dict[str, Any]] = []
+
+    @callback
+    def record(event: Event) -> None:
+        seen.append(dict(event.data))
+
+    hass.bus.async_listen(EVENT_ALARM, record)
+    return seen
+
+
+def summary(events: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
+    """(transition, alarm name, instance) of each event."""
+    return [(e["transition"], e["name"], e["instance_id"]) for e in events]

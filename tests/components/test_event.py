@@ -4,31 +4,17 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.wincc.alarm_coordinator import MAX_LOG_FAILURES, wincc_languages
 from custom_components.wincc.client import ServerBusyError, UnsupportedFeatureError
-from custom_components.wincc.const import EVENT_ALARM
-from tests.components.conftest import EntryFactory, setup_entry
+from tests.components.conftest import EntryFactory, setup_entry, summary
 from tests.conftest import SimHandle
 
 NAMES = {"unified": "HMI_RT_1::{}", "classic": "{}"}
 EVENT_ENTITY = {"unified": "event.wincc_unified_alarms", "classic": "event.wincc_classic_alarms"}
-
-
-@pytest.fixture
-def alarm_events(hass: HomeAssistant) -> list[dict[str, Any]]:
-    """Every alarm transition the integration reports."""
-    seen: list[dict[str, Any]] = []
-
-    @callback
-    def record(event: Event) -> None:
-        seen.append(dict(event.data))
-
-    hass.bus.async_listen(EVENT_ALARM, record)
-    return seen
 
 
 async def poll_alarms(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
@@ -36,11 +22,6 @@ async def poll_alarms(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> No
     freezer.tick(timedelta(seconds=5))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-
-
-def summary(events: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
-    """(transition, alarm name, instance) of each event."""
-    return [(e["transition"], e["name"], e["instance_id"]) for e in events]
 
 
 @pytest.mark.parametrize("server_type", ["unified", "classic"])
@@ -77,11 +58,7 @@ async def test_one_event_per_transition_and_none_at_start_up(
     assert state is not None
     assert state.attributes["event_type"] == "raised"
     # The operator acknowledges at the WinCC station, then the tank drains again.
-    wincc_sim.thread.call(
-        lambda: wincc_sim.runtime.plant.alarms.acknowledge(
-            "Tank1_Level_High", 1, wincc_sim.runtime.plant.time, "op"
-        )
-    )
+    wincc_sim.acknowledge_at_station("Tank1_Level_High", 1)
     await poll_alarms(hass, freezer)
     wincc_sim.write("Pump1_Command", True)
     wincc_sim.advance(120)
@@ -181,11 +158,7 @@ async def test_alarm_that_came_and_went_during_an_outage(
     wincc_sim.write("Pump1_Fault", True)
     wincc_sim.advance(5)
     wincc_sim.write("Pump1_Fault", False)
-    wincc_sim.thread.call(
-        lambda: wincc_sim.runtime.plant.alarms.acknowledge(
-            "Pump1_Fault", 1, wincc_sim.runtime.plant.time, "op"
-        )
-    )
+    wincc_sim.acknowledge_at_station("Pump1_Fault", 1)
     wincc_sim.faults(paused=False)
     await poll_alarms(hass, freezer)
     await poll_alarms(hass, freezer)
@@ -249,11 +222,7 @@ async def test_a_log_that_stays_broken_leads_to_inferred_steps(
     wincc_sim.write("Pump1_Fault", True)
     await poll_alarms(hass, freezer)
     wincc_sim.write("Pump1_Fault", False)
-    wincc_sim.thread.call(
-        lambda: wincc_sim.runtime.plant.alarms.acknowledge(
-            "Pump1_Fault", 1, wincc_sim.runtime.plant.time, "op"
-        )
-    )
+    wincc_sim.acknowledge_at_station("Pump1_Fault", 1)
 
     async def broken_log(*_args: object) -> list[object]:
         raise ServerBusyError("busy")
@@ -286,11 +255,7 @@ async def test_cleared_and_acknowledged_between_two_reads(
     wincc_sim.advance(1)
     wincc_sim.write("Pump1_Fault", False)
     wincc_sim.advance(1)
-    wincc_sim.thread.call(
-        lambda: wincc_sim.runtime.plant.alarms.acknowledge(
-            "Pump1_Fault", 1, wincc_sim.runtime.plant.time, "op"
-        )
-    )
+    wincc_sim.acknowledge_at_station("Pump1_Fault", 1)
     await poll_alarms(hass, freezer)
     await poll_alarms(hass, freezer)
     name = NAMES[server_type].format("Pump1_Fault")

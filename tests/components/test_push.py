@@ -6,11 +6,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from homeassistant.core import Event, HomeAssistant, callback
-import pytest
+from homeassistant.core import HomeAssistant
 
-from custom_components.wincc.const import EVENT_ALARM, OPT_PUSH, OPT_TAGS
-from tests.components.conftest import EntryFactory, setup_entry, tag_config
+from custom_components.wincc.const import OPT_PUSH, OPT_TAGS
+from tests.components.conftest import EntryFactory, setup_entry, summary, tag_config
 from tests.conftest import SimHandle
 
 MODE = "sensor.wincc_unified_update_mode"
@@ -30,24 +29,6 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
     current = hass.states.get(entity_id)
     assert current is not None, entity_id
     return current.state
-
-
-@pytest.fixture
-def alarm_events(hass: HomeAssistant) -> list[dict[str, Any]]:
-    """Every alarm transition the integration reports."""
-    seen: list[dict[str, Any]] = []
-
-    @callback
-    def record(event: Event) -> None:
-        seen.append(dict(event.data))
-
-    hass.bus.async_listen(EVENT_ALARM, record)
-    return seen
-
-
-def summary(events: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
-    """(transition, alarm name, instance) of each event."""
-    return [(e["transition"], e["name"], e["instance_id"]) for e in events]
 
 
 async def test_values_arrive_pushed(
