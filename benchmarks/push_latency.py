@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
+import random
 import statistics
 import tempfile
 import time
@@ -47,6 +48,7 @@ from simulator.certificate import ensure_certificate
 # A setpoint: nothing but a write changes it, so each change is the benchmark's own.
 SETPOINT = "HMI_RT_1::Boiler.Setpoint"
 SETPOINT_ENTITY = "sensor.wincc_bench_bench_setpoint"
+ALARM_INTERVAL_SECONDS = 5.0  # the default alarm polling interval
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -112,6 +114,7 @@ async def _measure(
                 await asyncio.sleep(0.05)
     values: list[float] = []
     alarms: list[float] = []
+    rng = random.Random(7)
     async with aiohttp.ClientSession() as session:
         for index in range(changes):
             waiting_value[0] = 40.0 + (index % 2) + index / 1000 + (0.5 if push else 0.25)
@@ -119,6 +122,9 @@ async def _measure(
             started = time.perf_counter()
             await _control(session, base, "Boiler.Setpoint", value=waiting_value[0])
             values.append((await asyncio.wait_for(waiting["value"], 60) - started) * 1000)
+            if not push:
+                # Out of step with the polls, which the value change just lined up with.
+                await asyncio.sleep(rng.uniform(0, ALARM_INTERVAL_SECONDS))
             waiting["alarm"] = asyncio.get_running_loop().create_future()
             started = time.perf_counter()
             await _control(session, base, "Pump1_Fault", value=True)
