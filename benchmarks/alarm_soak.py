@@ -1,0 +1,236 @@
+"""Seeded faults for a bounded time: is every alarm transition delivered once?
+
+Runs wincc-sim (real clock, its own thread and loop) and a real Home Assistant core
+with two entries: WinCC Unified (push) and the classic REST service (polling). A seeded
+driver raises, clears and acknowledges alarms, restarts the runtime now and then, and
+switches faults on and off: dropped connections, 500 and 503 answers, malformed
+answers, a paused runtime, cut WebSockets and ended sessions. Afterwards it compares,
+per server, the transitions in the simulator's own journal with the events Home
+Assistant fired, and prints expected, delivered, lost, invented and duplicated.
+
+Usage: .venv/bin/python -m benchmarks.alarm_soak [--minutes 3] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+import random
+import tempfile
+import time
+from typing import Any
+
+from homeassistant import loader
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import Event, callback
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_test_home_assistant,
+)
+
+from custom_components.wincc.const import (
+    CONF_SERVER_TYPE,
+    CONF_TLS_FINGERPRINT,
+    DOMAIN,
+    EVENT_ALARM,
+)
+from custom_components.wincc.migration import CURRENT_VERSION
+from custom_components.wincc.options import EntryOptions
+from simulator.alarms import NO_CLEAR_EVENT, AlarmState, JournalEntry, Reason
+from simulator.certificate import ensure_certificate
+from simulator.clock import Clock
+from simulator.runtime import Runtime, RuntimeOptions
+from simulator.server import Simulator, SimulatorThread
+
+type Key = tuple[str, int, str, str]  # alarm, instance, raise time, transition
+
+FAULTS: list[dict[str, Any]] = [
+    {"drop_rate": 0.3},
+    {"error_rate": 0.3, "error_status": 500},
+    {"error_rate": 0.3, "error_status": 503},
+    {"malformed_rate": 0.3},
+    {"paused": True},
+    {"websocket_down": True},
+]
+CLEAR = {
+    "drop_rate": 0.0,
+    "error_rate": 0.0,
+    "malformed_rate": 0.0,
+    "paused": False,
+    "websocket_down": False,
+}
+
+
+def _moment(value: datetime | str | None) -> str:
+    """A time as the APIs give it: UTC, to the millisecond."""
+    if value is None:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.isoformat(timespec="milliseconds")
+
+
+def expected_transition(entry: JournalEntry) -> str | None:
+    """What a journal entry means as an alarm transition, from the simulator's view."""
+    instance = entry.instance
+    reason = instance.change_reason
+    if entry.reason is Reason.ADDED:
+        return "raised"
+    if instance.state is AlarmState.REMOVED:
+        return "removed"
+    if reason.endswith("RESET_EVENT"):
+        return "reset"
+    if reason.endswith("ACKNOWLEDGE_EVENT"):
+        return "acknowledged"
+    if reason.endswith("CLEAR_EVENT"):
+        # An information alarm has no clear event: it just leaves.
+        return None if instance.definition.state_machine in NO_CLEAR_EVENT else "cleared"
+    return None
+
+
+def _drive(runtime: Runtime, rng: random.Random) -> str:
+    """One action of an operator or of the plant, on the simulator's loop."""
+    plant = runtime.plant
+    action = rng.choice(["fault", "fault", "conveyor", "ack", "ack", "restart"])
+    if action == "fault":
+        plant.write("Pump1_Fault", not plant.read("Pump1_Fault").value)
+    elif action == "conveyor":
+        plant.write("Conveyor_Running", not plant.read("Conveyor_Running").value)
+    elif action == "ack" and plant.alarms.active:
+        instance = rng.choice(list(plant.alarms.active.values()))
+        plant.alarms.acknowledge(instance.definition.name, instance.instance_id, plant.time, "op")
+    elif action == "restart" and rng.random() < 0.2:
+        runtime.restart()
+    return action
+
+
+async def run(minutes: float, seed: int) -> None:
+    """Soak both servers and print the comparison."""
+    rng = random.Random(seed)
+    state_dir = Path(tempfile.mkdtemp(prefix="wincc-soak-"))
+    certificate = ensure_certificate(state_dir)
+    runtime = Runtime(Clock(), RuntimeOptions(seed=seed))
+    thread = SimulatorThread(
+        Simulator(runtime, unified_port=0, classic_port=0, ssl_context=certificate.server_context())
+    )
+    endpoints = thread.start()
+    delivered: dict[str, list[Key]] = {"unified": [], "classic": []}
+    try:
+        async with async_test_home_assistant() as hass:
+            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+            await async_setup_component(hass, "network", {})
+            entries = {}
+            for server_type, url in (
+                ("unified", endpoints.unified_url),
+                ("classic", endpoints.classic_url.removesuffix("/WinCCRestService")),
+            ):
+                host, port = url.removeprefix("https://").split(":")
+                entry = MockConfigEntry(
+                    domain=DOMAIN,
+                    version=CURRENT_VERSION,
+                    title=f"Soak {server_type}",
+                    unique_id=f"{host}:{port}",
+                    data={
+                        CONF_SERVER_TYPE: server_type,
+                        CONF_HOST: host,
+                        CONF_PORT: int(port),
+                        CONF_USERNAME: "operator",
+                        CONF_PASSWORD: "operator",
+                        CONF_TLS_FINGERPRINT: certificate.fingerprint,
+                    },
+                    options=EntryOptions(push=server_type == "unified").as_options(),
+                )
+                entry.add_to_hass(hass)
+                await hass.config_entries.async_setup(entry.entry_id)
+                await hass.async_block_till_done()
+                if entry.state is not ConfigEntryState.LOADED:
+                    raise RuntimeError(f"{server_type} did not load: {entry.state}")
+                entries[entry.entry_id] = server_type
+
+            @callback
+            def record(event: Event) -> None:
+                data = event.data
+                delivered[entries[data["config_entry_id"]]].append(
+                    (
+                        str(data["name"]).rpartition("::")[2],
+                        int(data["instance_id"]),
+                        _moment(data["raise_time"]),
+                        str(data["transition"]),
+                    )
+                )
+
+            hass.bus.async_listen(EVENT_ALARM, record)
+            start = thread.call(lambda: runtime.plant.alarms.sequence)
+            deadline = time.monotonic() + minutes * 60
+            actions: Counter[str] = Counter()
+            while time.monotonic() < deadline:
+                if rng.random() < 0.15:
+                    fault = rng.choice(FAULTS)
+                    thread.call(lambda f=fault: runtime.faults.update(f))  # type: ignore[misc]
+                    actions["fault on"] += 1
+                elif rng.random() < 0.3:
+                    thread.call(lambda: runtime.faults.update(CLEAR))
+                if rng.random() < 0.03:
+                    thread.call(runtime.sessions.invalidate_all)
+                    actions["sessions ended"] += 1
+                actions[thread.call(lambda: _drive(runtime, rng))] += 1
+                await asyncio.sleep(rng.uniform(0.5, 2.0))
+            thread.call(lambda: runtime.faults.update(CLEAR))
+            await asyncio.sleep(30)  # polls, log reads and reconnects catch up
+            journal = thread.call(lambda: runtime.plant.alarms.entries_after(start))
+            for entry_id in entries:
+                await hass.config_entries.async_unload(entry_id)
+            await hass.async_stop(force=True)
+    finally:
+        thread.stop()
+    _report(minutes, seed, actions, journal, delivered)
+
+
+def _report(
+    minutes: float,
+    seed: int,
+    actions: Counter[str],
+    journal: list[JournalEntry],
+    delivered: dict[str, list[Key]],
+) -> None:
+    """Expected (the simulator's journal) against delivered (Home Assistant's events)."""
+    expected: Counter[Key] = Counter()
+    for item in journal:
+        transition = expected_transition(item)
+        if transition is not None:
+            expected[
+                (
+                    item.instance.definition.name,
+                    item.instance.instance_id,
+                    _moment(item.instance.raise_time),
+                    transition,
+                )
+            ] += 1
+    print(f"soak: {minutes} min, seed {seed}; actions {dict(actions)}")
+    print(f"{'server':8} {'expected':>8} {'delivered':>9} {'lost':>5} {'invented':>8} {'dup':>4}")
+    for server, events in delivered.items():
+        got = Counter(events)
+        lost = sum(max(0, n - got[key]) for key, n in expected.items())
+        invented = sum(n for key, n in got.items() if key not in expected)
+        duplicated = sum(max(0, n - expected[key]) for key, n in got.items() if key in expected)
+        print(
+            f"{server:8} {sum(expected.values()):8d} {len(events):9d} {lost:5d} "
+            f"{invented:8d} {duplicated:4d}"
+        )
+
+
+def main() -> None:
+    """Parse the arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=3.0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    asyncio.run(run(args.minutes, args.seed))
+
+
+if __name__ == "__main__":
+    main()
