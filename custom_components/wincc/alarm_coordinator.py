@@ -17,13 +17,11 @@ from .alarm_stream import AlarmLedger, AlarmTransition, InstanceKey, instance_ke
 from .client import (
     AlarmInstance,
     AlarmNotification,
-    AuthenticationError,
     InvalidArgumentError,
     NotFoundError,
     UnsupportedFeatureError,
     WinCCError,
 )
-from .exceptions import auth_failed, update_failed
 from .options import EntryOptions
 from .server_coordinator import WinCCServerCoordinator
 
@@ -67,7 +65,6 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
         self.ledger = AlarmLedger()
         # Pushed changes held back while a read catches up after (re)subscribing.
         self._held: list[AlarmNotification] | None = None
-        self.failed_reads = 0
         self.log_available = True
         self.log_failures = 0
         # The server's clock at the last good read: the alarm log is read from there.
@@ -99,7 +96,7 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
             read_at = self.client.server_time
             log = [] if baseline else await self._read_log()
         except WinCCError as err:
-            return self._failed(err)
+            return self._tolerate(err)
         self.failed_reads = 0
         if baseline:
             self.ledger.baseline(alarms)  # nothing is replayed after a restart
@@ -157,9 +154,7 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
         has told what happened before, so that the order stays."""
         self._held = []
         super().push_started()
-        self.config_entry.async_create_background_task(
-            self.hass, self.async_request_refresh(), f"{self.name} catch-up"
-        )
+        self.refresh_soon("catch-up")
 
     @callback
     def apply_pushed(self, notifications: Sequence[AlarmNotification]) -> None:
@@ -173,24 +168,7 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
             self._set_transitions(transitions)
             self.async_set_updated_data(dict(self.ledger.active))
         if unresolved:
-            self.config_entry.async_create_background_task(
-                self.hass, self.async_request_refresh(), f"{self.name} departure"
-            )
-
-    def _failed(self, err: WinCCError) -> AlarmSet:
-        """Keep the last list while failures are tolerated; nothing new is reported."""
-        if isinstance(err, AuthenticationError):
-            raise auth_failed(err) from err
-        self.failed_reads += 1
-        if self.data is not None and self.failed_reads <= self.options.tolerated_failures:
-            _LOGGER.debug(
-                "Alarm read %s of %s tolerated failures failed: %s",
-                self.failed_reads,
-                self.options.tolerated_failures,
-                err,
-            )
-            return self.data
-        raise update_failed(err) from err
+            self.refresh_soon("departure")
 
     @property
     def unacknowledged(self) -> list[AlarmInstance]:

@@ -28,7 +28,7 @@ from .client import (
     WinCCError,
 )
 from .const import DOMAIN, PATTERN_REFRESH
-from .exceptions import action_failed, auth_failed, translation_key, update_failed
+from .exceptions import action_failed, translation_key
 from .options import EntryOptions
 from .server_coordinator import WinCCServerCoordinator
 from .tags import TagConfig
@@ -51,7 +51,6 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
     def _init_state(self) -> None:
         self.push_feed: PushFeed | None = None  # set while the server pushes
         self._pushed: dict[str, TagValue] = {}
-        self.failed_polls = 0
         self._next_pattern_refresh: datetime | None = None
         self._tag_listeners: list[TagListener] = []
 
@@ -60,21 +59,9 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         await self._follow_patterns()
         try:
             values = await self.client.read(list(self.options.tags))
-        except AuthenticationError as err:
-            raise auth_failed(err) from err
         except WinCCError as err:
-            self.failed_polls += 1
-            tolerated = self.options.tolerated_failures
-            if self.data is not None and self.failed_polls <= tolerated:
-                _LOGGER.debug(
-                    "Poll %s of %s tolerated failures failed: %s",
-                    self.failed_polls,
-                    tolerated,
-                    err,
-                )
-                return self.data
-            raise update_failed(err) from err
-        self.failed_polls = 0
+            return self._tolerate(err)
+        self.failed_reads = 0
         return values
 
     # --- pushed values -------------------------------------------------------------------
@@ -188,7 +175,7 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
             "tolerated_failures": self.options.tolerated_failures,
             "mode": self.mode,
             "push_reconnects": self.push_feed.reconnects if self.push_feed else None,
-            "failed_polls": self.failed_polls,
+            "failed_polls": self.failed_reads,
             "last_update_success": self.last_update_success,
             "update_interval": self.update_interval.total_seconds()
             if self.update_interval

@@ -11,8 +11,9 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .client import WinCCClient
+from .client import AuthenticationError, WinCCClient, WinCCError
 from .const import PUSH_SAFETY_INTERVAL
+from .exceptions import auth_failed, update_failed
 from .options import EntryOptions
 
 
@@ -41,6 +42,8 @@ class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self.options = options
         # Whether the server pushes now; polling is then a slow safety net.
         self.pushing = False
+        # Failed reads in a row; up to the tolerated number keep the last data.
+        self.failed_reads = 0
         self._init_state()
 
     @staticmethod
@@ -50,6 +53,30 @@ class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     def _init_state(self) -> None:
         """Set up what the subclass keeps between reads."""
+
+    def _tolerate(self, err: WinCCError) -> DataT:
+        """The last data while failures are tolerated; else the mapped error is raised."""
+        if isinstance(err, AuthenticationError):
+            raise auth_failed(err) from err
+        self.failed_reads += 1
+        tolerated = self.options.tolerated_failures
+        if self.data is not None and self.failed_reads <= tolerated:
+            self.logger.debug(
+                "%s: read %s of %s tolerated failures failed: %s",
+                self.name,
+                self.failed_reads,
+                tolerated,
+                err,
+            )
+            return self.data
+        raise update_failed(err) from err
+
+    @callback
+    def refresh_soon(self, why: str) -> None:
+        """Read now, in a task Home Assistant tracks, without waiting for it."""
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_request_refresh(), f"{self.name} {why}"
+        )
 
     @property
     def mode(self) -> str:
@@ -72,6 +99,4 @@ class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self.update_interval = self.interval(self.options)
         self.logger.info("%s polls until the server pushes again", self.name)
         self.async_update_listeners()
-        self.config_entry.async_create_background_task(
-            self.hass, self.async_request_refresh(), f"{self.name} poll"
-        )
+        self.refresh_soon("poll")
