@@ -23,23 +23,12 @@ import tempfile
 import time
 from typing import Any
 
-from homeassistant import loader
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import Event, callback
-from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_test_home_assistant,
-)
 
+from benchmarks.home_assistant import home_assistant, load_entry
 from custom_components.wincc.const import (
-    CONF_SERVER_TYPE,
-    CONF_TLS_FINGERPRINT,
-    DOMAIN,
     EVENT_ALARM,
 )
-from custom_components.wincc.migration import CURRENT_VERSION
 from custom_components.wincc.options import EntryOptions
 from simulator.alarms import NO_CLEAR_EVENT, AlarmState, JournalEntry, Reason
 from simulator.certificate import ensure_certificate
@@ -120,35 +109,20 @@ async def run(minutes: float, seed: int) -> None:
     endpoints = thread.start()
     delivered: dict[str, list[Key]] = {"unified": [], "classic": []}
     try:
-        async with async_test_home_assistant() as hass:
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-            await async_setup_component(hass, "network", {})
+        async with home_assistant() as hass:
             entries = {}
             for server_type, url in (
                 ("unified", endpoints.unified_url),
                 ("classic", endpoints.classic_url.removesuffix("/WinCCRestService")),
             ):
-                host, port = url.removeprefix("https://").split(":")
-                entry = MockConfigEntry(
-                    domain=DOMAIN,
-                    version=CURRENT_VERSION,
-                    title=f"Soak {server_type}",
-                    unique_id=f"{host}:{port}",
-                    data={
-                        CONF_SERVER_TYPE: server_type,
-                        CONF_HOST: host,
-                        CONF_PORT: int(port),
-                        CONF_USERNAME: "operator",
-                        CONF_PASSWORD: "operator",
-                        CONF_TLS_FINGERPRINT: certificate.fingerprint,
-                    },
-                    options=EntryOptions(push=server_type == "unified").as_options(),
+                entry = await load_entry(
+                    hass,
+                    server_type,
+                    url,
+                    certificate.fingerprint,
+                    EntryOptions(push=server_type == "unified"),
+                    f"Soak {server_type}",
                 )
-                entry.add_to_hass(hass)
-                await hass.config_entries.async_setup(entry.entry_id)
-                await hass.async_block_till_done()
-                if entry.state is not ConfigEntryState.LOADED:
-                    raise RuntimeError(f"{server_type} did not load: {entry.state}")
                 entries[entry.entry_id] = server_type
 
             @callback
@@ -184,7 +158,6 @@ async def run(minutes: float, seed: int) -> None:
             journal = thread.call(lambda: runtime.plant.alarms.entries_after(start))
             for entry_id in entries:
                 await hass.config_entries.async_unload(entry_id)
-            await hass.async_stop(force=True)
     finally:
         thread.stop()
     _report(minutes, seed, actions, journal, delivered)

@@ -22,25 +22,14 @@ import time
 from typing import Any
 
 import aiohttp
-from homeassistant import loader
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_test_home_assistant,
-)
 
 from benchmarks.client_reads import _start_simulator
+from benchmarks.home_assistant import home_assistant, load_entry
 from custom_components.wincc.client import DataKind
 from custom_components.wincc.const import (
-    CONF_SERVER_TYPE,
-    CONF_TLS_FINGERPRINT,
-    DOMAIN,
     EVENT_ALARM,
 )
-from custom_components.wincc.migration import CURRENT_VERSION
 from custom_components.wincc.options import EntryOptions
 from custom_components.wincc.tags import TagConfig
 from simulator.certificate import ensure_certificate
@@ -66,29 +55,9 @@ async def _measure(
     hass: HomeAssistant, base: str, fingerprint: str, *, push: bool, changes: int
 ) -> tuple[list[float], list[float]]:
     """Value-change and alarm-raise latencies, in milliseconds, for one mode."""
-    host, port = base.removeprefix("https://").split(":")
     setpoint = TagConfig(SETPOINT, DataKind.FLOAT, "Bench setpoint")
     options = EntryOptions(push=push).with_tags({SETPOINT: setpoint})
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        version=CURRENT_VERSION,
-        title="WinCC bench",
-        unique_id=f"{host}:{port}",
-        data={
-            CONF_SERVER_TYPE: "unified",
-            CONF_HOST: host,
-            CONF_PORT: int(port),
-            CONF_USERNAME: "operator",
-            CONF_PASSWORD: "operator",
-            CONF_TLS_FINGERPRINT: fingerprint,
-        },
-        options=options.as_options(),
-    )
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    if entry.state is not ConfigEntryState.LOADED:
-        raise RuntimeError(f"The entry did not load: {entry.state} {entry.reason}")
+    entry = await load_entry(hass, "unified", base, fingerprint, options, "WinCC bench")
     waiting: dict[str, asyncio.Future[float]] = {}
 
     @callback
@@ -145,15 +114,12 @@ async def run(changes: int, polling_changes: int) -> None:
     base = f"https://127.0.0.1:{unified_port}"
     rows = []
     try:
-        async with async_test_home_assistant() as hass:
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-            await async_setup_component(hass, "network", {})
+        async with home_assistant() as hass:
             for push, count in ((True, changes), (False, polling_changes)):
                 values, alarms = await _measure(
                     hass, base, certificate.fingerprint, push=push, changes=count
                 )
                 rows.append(("push" if push else "polling", count, values, alarms))
-            await hass.async_stop(force=True)
     finally:
         process.terminate()
         await process.wait()
