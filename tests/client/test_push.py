@@ -143,10 +143,15 @@ async def test_token_expiry_with_the_socket_open(
     """The server ends the expired session's socket; the session logs in again."""
     recorder, _feed = pushing
     wincc_sim.advance(16 * 60)  # past the simulator's 15-minute token lifetime
-    await recorder.until(lambda: recorder.started == 2)
+    await recorder.until(lambda: recorder.started == 2 and len(recorder.values) >= 4)
     assert isinstance(recorder.lost[0], AuthenticationError)
     wincc_sim.write("Conveyor_Speed", 2.5)
-    await recorder.until(lambda: recorder.values[-1].value == 2.5)
+    await recorder.until(
+        lambda: any(
+            (value.name, value.value) == ("HMI_RT_1::Conveyor_Speed", 2.5)
+            for value in recorder.values[4:]
+        )
+    )
 
 
 async def test_the_session_is_renewed_while_the_socket_is_open(
