@@ -8,7 +8,7 @@ answers, a paused runtime, cut WebSockets and ended sessions. Afterwards it comp
 per server, the transitions in the simulator's own journal with the events Home
 Assistant fired, and prints expected, delivered, lost, invented and duplicated.
 
-Usage: .venv/bin/python -m benchmarks.alarm_soak [--minutes 3] [--seed 1]
+Usage: .venv/bin/python -m benchmarks.alarm_soak [--minutes 3] [--seed 1] [--details]
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _drive(runtime: Runtime, rng: random.Random) -> str:
     return action
 
 
-async def run(minutes: float, seed: int) -> None:
+async def run(minutes: float, seed: int, details: bool = False) -> None:
     """Soak both servers and print the comparison."""
     rng = random.Random(seed)
     state_dir = Path(tempfile.mkdtemp(prefix="wincc-soak-"))
@@ -160,7 +160,7 @@ async def run(minutes: float, seed: int) -> None:
                 await hass.config_entries.async_unload(entry_id)
     finally:
         thread.stop()
-    _report(minutes, seed, actions, journal, delivered)
+    _report(minutes, seed, actions, journal, delivered, details)
 
 
 def _report(
@@ -169,6 +169,7 @@ def _report(
     actions: Counter[str],
     journal: list[JournalEntry],
     delivered: dict[str, list[Key]],
+    details: bool,
 ) -> None:
     """Expected (the simulator's journal) against delivered (Home Assistant's events)."""
     expected: Counter[Key] = Counter()
@@ -194,6 +195,12 @@ def _report(
             f"{server:8} {sum(expected.values()):8d} {len(events):9d} {lost:5d} "
             f"{invented:8d} {duplicated:4d}"
         )
+        if details:
+            for key, n in sorted(expected.items()):
+                if got[key] != n:
+                    print(f"    {key}: expected {n}, delivered {got[key]}")
+            for key in sorted(got.keys() - expected.keys()):
+                print(f"    {key}: expected 0, delivered {got[key]}")
 
 
 def main() -> None:
@@ -201,8 +208,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=3.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--details", action="store_true", help="list each mismatched transition")
     args = parser.parse_args()
-    asyncio.run(run(args.minutes, args.seed))
+    asyncio.run(run(args.minutes, args.seed, args.details))
 
 
 if __name__ == "__main__":

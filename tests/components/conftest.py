@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
@@ -159,3 +160,17 @@ def alarm_events(hass: HomeAssistant) -> list[dict[str, Any]]:
 def summary(events: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
     """(transition, alarm name, instance) of each event."""
     return [(e["transition"], e["name"], e["instance_id"]) for e in events]
+
+
+async def options(hass: HomeAssistant, entry_id: str, step: str) -> FlowResult:
+    """Open the options menu and choose a step."""
+    result = await hass.config_entries.options.async_init(entry_id)
+    assert result["type"] is FlowResultType.MENU
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": step}
+    )
+
+
+async def answer(hass: HomeAssistant, result: FlowResult, data: dict[str, Any]) -> FlowResult:
+    """Submit an options step."""
+    return await hass.config_entries.options.async_configure(result["flow_id"], data)

@@ -21,22 +21,8 @@ from custom_components.wincc.identity import entity_unique_id
 from simulator.certificate import Certificate
 from simulator.runtime import RuntimeOptions
 from tests.client.conftest import address
-from tests.components.conftest import EntryFactory, setup_entry
+from tests.components.conftest import EntryFactory, answer, options, setup_entry
 from tests.conftest import SimHandle, running_simulator
-
-
-async def options(hass: HomeAssistant, entry_id: str, step: str) -> FlowResult:
-    """Open the options menu and choose a step."""
-    result = await hass.config_entries.options.async_init(entry_id)
-    assert result["type"] is FlowResultType.MENU
-    return await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": step}
-    )
-
-
-async def answer(hass: HomeAssistant, result: FlowResult, data: dict[str, Any]) -> FlowResult:
-    """Submit an options step."""
-    return await hass.config_entries.options.async_configure(result["flow_id"], data)
 
 
 # --- reauth -------------------------------------------------------------------------------

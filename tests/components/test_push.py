@@ -7,13 +7,15 @@ from datetime import timedelta
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 
-from custom_components.wincc.const import OPT_PUSH, OPT_TAGS
-from tests.components.conftest import EntryFactory, setup_entry, summary, tag_config
+from custom_components.wincc.const import OPT_PUSH
+from tests.components.conftest import EntryFactory, answer, options, setup_entry, summary
 from tests.conftest import SimHandle
 
 MODE = "sensor.wincc_unified_update_mode"
 CONVEYOR = "sensor.wincc_unified_conveyor_item_count"
+SPEED = "sensor.wincc_unified_conveyor_speed"
 
 
 async def until(hass: HomeAssistant, condition: Callable[[], bool]) -> None:
@@ -117,23 +119,32 @@ async def test_push_can_be_turned_off(
     assert classic.runtime_data.push is None
 
 
-async def test_a_new_tag_set_is_pushed(
+async def test_the_tag_set_changes_through_the_options_flow(
     hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
 ) -> None:
-    """Tags added to the entry (a reload, as the options flow does) are pushed too."""
-    entry = make_entry(**{OPT_PUSH: True})
+    """Tags added in the options are pushed from then on; removed ones leave."""
+    entry = make_entry(tags=["Conveyor_ItemCount", "Tank1_Level"], **{OPT_PUSH: True})
     await setup_entry(hass, entry)
     await until(hass, lambda: state(hass, MODE) == "push")
-    speed = tag_config(wincc_sim, "Conveyor_Speed", unified=True)
-    hass.config_entries.async_update_entry(
-        entry,
-        options={
-            **entry.options,
-            OPT_TAGS: {**entry.options[OPT_TAGS], speed.name: speed.as_options()},
-        },
-    )
-    await hass.config_entries.async_reload(entry.entry_id)
+    result = await options(hass, entry.entry_id, "add_tags")
+    result = await answer(hass, result, {"pattern": "Conveyor_Speed"})
+    result = await answer(hass, result, {"tags": ["HMI_RT_1::Conveyor_Speed"]})
+    result = await answer(hass, result, {"writable": []})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
     await until(hass, lambda: state(hass, MODE) == "push")
     wincc_sim.write("Conveyor_Speed", 2.75)
-    await until(hass, lambda: state(hass, "sensor.wincc_unified_conveyor_speed") == "2.75")
+    await until(hass, lambda: state(hass, SPEED) == "2.75")
+    result = await options(hass, entry.entry_id, "remove_tags")
+    result = await answer(hass, result, {"tags": ["HMI_RT_1::Conveyor_ItemCount"]})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    await until(hass, lambda: state(hass, MODE) == "push")
+    assert hass.states.get(CONVEYOR) is None
+    assert sorted(entry.runtime_data.coordinator.data) == [
+        "HMI_RT_1::Conveyor_Speed",
+        "HMI_RT_1::Tank1_Level",
+    ]
+    wincc_sim.write("Conveyor_Speed", 3.25)
+    await until(hass, lambda: state(hass, SPEED) == "3.25")
     await hass.config_entries.async_unload(entry.entry_id)
