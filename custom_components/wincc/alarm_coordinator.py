@@ -99,7 +99,7 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
             return self._tolerate(err)
         self.failed_reads = 0
         if baseline:
-            self.ledger.baseline(alarms)  # nothing is replayed after a restart
+            self.ledger.baseline(alarms, read_at)  # nothing is replayed after a restart
         else:
             self._set_transitions(self.ledger.update(alarms, log, log_since=self._log_since))
         if self._held is not None:

@@ -147,15 +147,20 @@ class AlarmLedger:
         self._instances: dict[InstanceKey, _Instance] = {}
         # Instances that ended, with when: their log rows are not news.
         self._ended: dict[InstanceKey, datetime | None] = {}
+        # The server's clock at the baseline: log windows that start no later may hold
+        # instances that ended before it.
+        self._baseline_at: datetime | None = None
 
     @property
     def active(self) -> dict[InstanceKey, AlarmInstance]:
         """The instances known to be active, as last seen."""
         return {key: known.last for key, known in self._instances.items() if known.last}
 
-    def baseline(self, alarms: Iterable[AlarmInstance]) -> None:
-        """Take what is active as known: a restart of Home Assistant replays nothing."""
+    def baseline(self, alarms: Iterable[AlarmInstance], at: datetime | None = None) -> None:
+        """Take what is active at ``at`` (the server's clock) as known: a restart of Home
+        Assistant replays nothing."""
         self._instances = {instance_key(alarm): _Instance(steps(alarm), alarm) for alarm in alarms}
+        self._baseline_at = at
 
     def update(
         self,
@@ -199,9 +204,12 @@ class AlarmLedger:
             return False
         if key in self._instances or key in current:
             return True
-        # An unknown instance raised before the window ended before the previous read
-        # (in the same second of the server's clock): it is no news.
-        return log_since is None or row.raise_time is None or row.raise_time >= log_since
+        if self._baseline_at is None or log_since is None or log_since > self._baseline_at:
+            return True  # the window starts after the baseline: all unknown is news
+        # A window from the baseline's second of the server's clock: an unknown instance
+        # raised before the baseline ended before it. Only this edge trusts raise times,
+        # which a controller's own clock may stamp seconds off the server's.
+        return row.raise_time is None or row.raise_time >= self._baseline_at
 
     def _advance(
         self, key: InstanceKey, observed: list[AlarmInstance], *, gone: bool

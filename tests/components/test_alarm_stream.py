@@ -44,7 +44,7 @@ def kinds(
 ) -> list[str]:
     """What one read after a baseline reports."""
     ledger = AlarmLedger()
-    ledger.baseline(before)
+    ledger.baseline(before, T0)
     return [t.kind.value for t in ledger.update(after, log or [], log_since=T0)]
 
 
@@ -167,17 +167,33 @@ def test_overlapping_log_windows_repeat_nothing() -> None:
     ]
     assert len(ledger.update([], log, log_since=T0)) == 3
     assert ledger.update([], log, log_since=at(1)) == []
-    ledger.forget_ended_before(at(10))
-    # Once forgotten, rows older than the window are still refused by their raise time.
-    assert ledger.update([], log, log_since=at(10)) == []
+    ledger.forget_ended_before(at(1))  # it ended at 2 s: still remembered
+    assert ledger.update([], log, log_since=at(2)) == []
+    ledger.forget_ended_before(at(10))  # no window reaches back to it any more
+    assert len(ledger.update([], log, log_since=at(10))) == 3
 
 
-def test_instances_older_than_the_window_are_no_news() -> None:
-    """An unknown instance raised before the window ended before the previous read."""
+def test_instances_that_ended_before_the_baseline_are_no_news() -> None:
+    """The first window starts in the baseline's second: an unknown instance raised
+    before the baseline ended before it."""
     log = [alarm(AlarmState.NORMAL, clear_time=at(1), acknowledgment_time=at(2))]
     ledger = AlarmLedger()
-    ledger.baseline([])
+    ledger.baseline([], at(2))
     assert ledger.update([], log, log_since=at(2)) == []
+
+
+def test_raise_times_behind_the_servers_clock_are_news_after_the_baseline() -> None:
+    """A controller's clock may stamp an alarm seconds before the server's clock said
+    the previous read happened; past the baseline's window, it is news all the same."""
+    ledger = AlarmLedger()
+    ledger.baseline([], at(2))
+    assert ledger.update([], [], log_since=at(2)) == []
+    log = [
+        alarm(AlarmState.RAISED, raised=at(1), modified=at(1)),
+        alarm(AlarmState.NORMAL, raised=at(1), clear_time=at(1.5), acknowledgment_time=at(2)),
+    ]
+    found = [t.kind.value for t in ledger.update([], log, log_since=at(3))]
+    assert found == ["raised", "cleared", "acknowledged"]
 
 
 @pytest.mark.parametrize(
