@@ -8,6 +8,12 @@ answers, a paused runtime, cut WebSockets and ended sessions. Afterwards it comp
 per server, the transitions in the simulator's own journal with the events Home
 Assistant fired, and prints expected, delivered, lost, invented and duplicated.
 
+Meanwhile it sets a writable setpoint on each server through Home Assistant's
+``number.set_value``, faults and all. A write is confirmed when the service call
+returned; each confirmed write must then be the setpoint's value in the simulator.
+It prints writes attempted, failed (the call raised) and confirmed, and how many
+confirmed writes the server did not hold ("unconfirmed": must be 0).
+
 Usage: .venv/bin/python -m benchmarks.alarm_soak [--minutes 3] [--seed 1] [--details]
 """
 
@@ -16,6 +22,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 import random
@@ -23,13 +31,16 @@ import tempfile
 import time
 from typing import Any
 
-from homeassistant.core import Event, callback
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
 
 from benchmarks.home_assistant import home_assistant, load_entry
-from custom_components.wincc.const import (
-    EVENT_ALARM,
-)
+from custom_components.wincc.client import DataKind
+from custom_components.wincc.const import EVENT_ALARM
+from custom_components.wincc.identity import entity_unique_id
 from custom_components.wincc.options import EntryOptions
+from custom_components.wincc.tags import TagConfig
 from simulator.alarms import NO_CLEAR_EVENT, AlarmState, JournalEntry, Reason
 from simulator.certificate import ensure_certificate
 from simulator.clock import Clock
@@ -37,6 +48,8 @@ from simulator.runtime import Runtime, RuntimeOptions
 from simulator.server import Simulator, SimulatorThread
 
 type Key = tuple[str, int, str, str]  # alarm, instance, raise time, transition
+# Only the soak writes it; the plant never changes it by itself.
+SETPOINT = "Oven_Setpoint"
 
 FAULTS: list[dict[str, Any]] = [
     {"drop_rate": 0.3},
@@ -97,6 +110,39 @@ def _drive(runtime: Runtime, rng: random.Random) -> str:
     return action
 
 
+@dataclass
+class Writes:
+    """What the soak wrote to one server, and what came of it."""
+
+    attempted: int = 0
+    failed: int = 0
+    confirmed: int = 0
+    unconfirmed: int = 0  # reported done, but the server does not hold the value
+
+
+def _setpoint_options(server_type: str) -> EntryOptions:
+    name = f"HMI_RT_1::{SETPOINT}" if server_type == "unified" else SETPOINT
+    tag = TagConfig(name, DataKind.FLOAT, "Oven setpoint").with_writable(writable=True)
+    return EntryOptions(push=server_type == "unified").with_tags({name: tag})
+
+
+async def _write(
+    hass: HomeAssistant, entity_id: str, value: float, held: Callable[[], object], writes: Writes
+) -> None:
+    """Set the setpoint through Home Assistant; a confirmed write must hold."""
+    writes.attempted += 1
+    try:
+        await hass.services.async_call(
+            "number", "set_value", {"entity_id": entity_id, "value": value}, blocking=True
+        )
+    except HomeAssistantError:
+        writes.failed += 1
+        return
+    writes.confirmed += 1
+    if held() != value:
+        writes.unconfirmed += 1
+
+
 async def run(minutes: float, seed: int, details: bool = False) -> None:
     """Soak both servers and print the comparison."""
     rng = random.Random(seed)
@@ -108,9 +154,16 @@ async def run(minutes: float, seed: int, details: bool = False) -> None:
     )
     endpoints = thread.start()
     delivered: dict[str, list[Key]] = {"unified": [], "classic": []}
+    writes = {server: Writes() for server in delivered}
+
+    def held() -> object:
+        return thread.call(lambda: runtime.plant.read(SETPOINT).value)
+
     try:
         async with home_assistant() as hass:
             entries = {}
+            setpoints: dict[str, str | None] = {}
+            registry = er.async_get(hass)
             for server_type, url in (
                 ("unified", endpoints.unified_url),
                 ("classic", endpoints.classic_url.removesuffix("/WinCCRestService")),
@@ -120,10 +173,13 @@ async def run(minutes: float, seed: int, details: bool = False) -> None:
                     server_type,
                     url,
                     certificate.fingerprint,
-                    EntryOptions(push=server_type == "unified"),
+                    _setpoint_options(server_type),
                     f"Soak {server_type}",
                 )
                 entries[entry.entry_id] = server_type
+                setpoints[server_type] = registry.async_get_entity_id(
+                    "number", "wincc", entity_unique_id(entry, next(iter(entry.options["tags"])))
+                )
 
             @callback
             def record(event: Event) -> None:
@@ -152,6 +208,11 @@ async def run(minutes: float, seed: int, details: bool = False) -> None:
                     thread.call(runtime.sessions.invalidate_all)
                     actions["sessions ended"] += 1
                 actions[thread.call(lambda: _drive(runtime, rng))] += 1
+                if rng.random() < 0.3:
+                    value = round(rng.uniform(100, 240), 1)
+                    for server_type, entity_id in setpoints.items():
+                        assert entity_id is not None, server_type
+                        await _write(hass, entity_id, value, held, writes[server_type])
                 await asyncio.sleep(rng.uniform(0.5, 2.0))
             thread.call(lambda: runtime.faults.update(CLEAR))
             await asyncio.sleep(30)  # polls, log reads and reconnects catch up
@@ -160,7 +221,7 @@ async def run(minutes: float, seed: int, details: bool = False) -> None:
                 await hass.config_entries.async_unload(entry_id)
     finally:
         thread.stop()
-    _report(minutes, seed, actions, journal, delivered, details)
+    _report(minutes, seed, actions, journal, delivered, writes, details)
 
 
 def _report(
@@ -169,6 +230,7 @@ def _report(
     actions: Counter[str],
     journal: list[JournalEntry],
     delivered: dict[str, list[Key]],
+    writes: dict[str, Writes],
     details: bool,
 ) -> None:
     """Expected (the simulator's journal) against delivered (Home Assistant's events)."""
@@ -185,15 +247,20 @@ def _report(
                 )
             ] += 1
     print(f"soak: {minutes} min, seed {seed}; actions {dict(actions)}")
-    print(f"{'server':8} {'expected':>8} {'delivered':>9} {'lost':>5} {'invented':>8} {'dup':>4}")
+    print(
+        f"{'server':8} {'expected':>8} {'delivered':>9} {'lost':>5} {'invented':>8} {'dup':>4}"
+        f"   {'writes':>6} {'failed':>6} {'confirmed':>9} {'unconfirmed':>11}"
+    )
     for server, events in delivered.items():
         got = Counter(events)
         lost = sum(max(0, n - got[key]) for key, n in expected.items())
         invented = sum(n for key, n in got.items() if key not in expected)
         duplicated = sum(max(0, n - expected[key]) for key, n in got.items() if key in expected)
+        wrote = writes[server]
         print(
             f"{server:8} {sum(expected.values()):8d} {len(events):9d} {lost:5d} "
-            f"{invented:8d} {duplicated:4d}"
+            f"{invented:8d} {duplicated:4d}   {wrote.attempted:6d} {wrote.failed:6d} "
+            f"{wrote.confirmed:9d} {wrote.unconfirmed:11d}"
         )
         if details:
             for key, n in sorted(expected.items()):

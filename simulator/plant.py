@@ -142,8 +142,10 @@ class Plant:
         }
         self._logging_cycle = timedelta(seconds=description.logging_cycle_seconds)
         self._next_log = self._time
+        # Alarms raised in a controller carry its clock, which may run behind the server's.
+        self.controller_clock_behind = timedelta()
         self._record_history()
-        self.alarms.evaluate(self._value_of, self._time)
+        self._evaluate_alarms()
         self.advance()
 
     # --- time -------------------------------------------------------------------------
@@ -161,7 +163,7 @@ class Plant:
             self._time += STEP
             self._store.now = self._time
             self._dynamics.step(self._store, STEP.total_seconds())
-            self.alarms.evaluate(self._value_of, self._time)
+            self._evaluate_alarms()
             if self._time >= self._next_log:
                 self._record_history()
 
@@ -169,6 +171,9 @@ class Plant:
     def time(self) -> datetime:
         """The time the plant has been simulated up to."""
         return self._time
+
+    def _evaluate_alarms(self) -> None:
+        self.alarms.evaluate(self._value_of, self._time - self.controller_clock_behind)
 
     def _record_history(self) -> None:
         for name, samples in self._history.items():
@@ -179,7 +184,7 @@ class Plant:
         """A runtime restart: alarm instances are removed; held conditions raise anew."""
         self.advance()
         self.alarms.restart(self._time)
-        self.alarms.evaluate(self._value_of, self._time)
+        self._evaluate_alarms()
 
     # --- reading and writing ------------------------------------------------------------
 
@@ -230,7 +235,7 @@ class Plant:
         else:
             self._store.now = self._time
             self._store.stamp(name, coerced)
-        self.alarms.evaluate(self._value_of, self._time)
+        self._evaluate_alarms()
         self.changes.notify()
         return coerced
 

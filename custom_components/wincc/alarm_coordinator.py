@@ -31,6 +31,9 @@ FALLBACK_LANGUAGE = "en-US"
 MAX_LOG_FAILURES = 12
 # How long ended instances are remembered, so a log window's overlap repeats nothing.
 LOG_MEMORY = timedelta(minutes=10)
+# Each log window starts this long before the previous read: a controller may stamp
+# alarms by its own clock, a little behind the server's. The ledger repeats nothing.
+LOG_OVERLAP = timedelta(seconds=10)
 
 type AlarmSet = dict[InstanceKey, AlarmInstance]
 
@@ -101,7 +104,7 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
         if baseline:
             self.ledger.baseline(alarms, read_at)  # nothing is replayed after a restart
         else:
-            self._set_transitions(self.ledger.update(alarms, log, log_since=self._log_since))
+            self._set_transitions(self.ledger.update(alarms, log, log_since=self._window_start))
         if self._held is not None:
             # Caught up: what was pushed meanwhile follows, without what the read told.
             held, self._held = self._held, None
@@ -117,11 +120,11 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
         A failed read fails the whole update, so the same window is read again; after
         ``MAX_LOG_FAILURES`` in a row the steps it would show are inferred instead.
         """
-        if not self.log_available or self._log_since is None:
+        if not self.log_available or self._window_start is None:
             return []
         try:
             rows = await self.client.alarm_history(
-                self._log_since, None, self.server_filter, self.languages
+                self._window_start, None, self.server_filter, self.languages
             )
         except (UnsupportedFeatureError, NotFoundError) as err:
             _LOGGER.info("%s keeps no alarm log (%s): steps are inferred", self.name, err)
@@ -141,6 +144,11 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
             return []
         self.log_failures = 0
         return [row for row in rows if self._wanted(row)]
+
+    @property
+    def _window_start(self) -> datetime | None:
+        """Where the next alarm-log read starts: a little before the last good read."""
+        return None if self._log_since is None else self._log_since - LOG_OVERLAP
 
     def _set_transitions(self, transitions: list[AlarmTransition]) -> None:
         self.transitions = transitions

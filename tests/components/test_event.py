@@ -170,6 +170,32 @@ async def test_alarm_that_came_and_went_during_an_outage(
     ]
 
 
+@pytest.mark.parametrize("server_type", ["unified", "classic"])
+async def test_alarms_stamped_behind_the_servers_clock(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+    server_type: str,
+) -> None:
+    """A controller's clock runs 3 s behind the server's: an information alarm that
+    came and went between two reads, stamped before the first, still arrives once."""
+    await setup_entry(hass, make_entry(server_type))
+    wincc_sim.thread.call(
+        lambda: setattr(wincc_sim.runtime.plant, "controller_clock_behind", timedelta(seconds=3))
+    )
+    wincc_sim.advance(5)
+    await poll_alarms(hass, freezer)
+    wincc_sim.advance(1)
+    wincc_sim.write("Conveyor_Running", False)
+    wincc_sim.advance(1)
+    wincc_sim.write("Conveyor_Running", True)
+    await poll_alarms(hass, freezer)
+    await poll_alarms(hass, freezer)
+    assert summary(alarm_events) == [("raised", NAMES[server_type].format("Conveyor_Stopped"), 1)]
+
+
 async def test_a_failed_alarm_log_read_is_read_again(
     hass: HomeAssistant,
     make_entry: EntryFactory,

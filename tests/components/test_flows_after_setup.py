@@ -1,11 +1,9 @@
 """Reauth, reconfigure and options, on entries set up against wincc-sim."""
 
-from typing import Any
-
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.wincc.const import (
@@ -23,7 +21,6 @@ from simulator.runtime import RuntimeOptions
 from tests.client.conftest import address
 from tests.components.conftest import EntryFactory, answer, options, setup_entry
 from tests.conftest import SimHandle, running_simulator
-
 
 # --- reauth -------------------------------------------------------------------------------
 
