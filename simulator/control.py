@@ -6,6 +6,7 @@ subject to faults. The tests use the same operations in-process.
 
 from __future__ import annotations
 
+from datetime import timedelta
 import json
 from typing import Any
 
@@ -38,6 +39,7 @@ def state_of(runtime: Runtime) -> dict[str, Any]:
     return {
         "time": iso(runtime.plant.time),
         "frozenClock": runtime.clock.frozen,
+        "controllerClockBehindSeconds": runtime.plant.controller_clock_behind.total_seconds(),
         "faults": runtime.faults.as_dict(),
         "activeAlarms": len(runtime.plant.alarms.active),
         "tags": len(runtime.plant.definitions),
@@ -93,6 +95,16 @@ async def post_advance_clock(request: web.Request) -> web.Response:
     return web.json_response(state_of(runtime))
 
 
+async def put_controller_clock(request: web.Request) -> web.Response:
+    """Stamp alarms by a controller clock that runs behind: ``{"behind_seconds": 3}``."""
+    runtime = _runtime(request)
+    seconds = (await _body(request)).get("behind_seconds")
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+        raise web.HTTPBadRequest(text="behind_seconds must be a number, at least 0")
+    runtime.plant.controller_clock_behind = timedelta(seconds=seconds)
+    return web.json_response(state_of(runtime))
+
+
 async def post_tag(request: web.Request) -> web.Response:
     """Set a tag's value and/or force its quality byte (``null`` restores good quality)."""
     runtime = _runtime(request)
@@ -137,5 +149,6 @@ def add_control_routes(app: web.Application) -> None:
     app.router.add_post("/_sim/pause", post_pause)
     app.router.add_post("/_sim/resume", post_resume)
     app.router.add_post("/_sim/clock/advance", post_advance_clock)
+    app.router.add_put("/_sim/controller-clock", put_controller_clock)
     app.router.add_post("/_sim/tags/{name}", post_tag)
     app.router.add_put("/_sim/users/{name}", put_user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 import ssl
 
 from aiohttp import web
@@ -53,6 +53,14 @@ class SimHandle:
         self.thread.call(
             lambda: self.runtime.plant.alarms.acknowledge(
                 alarm, instance_id, self.runtime.plant.time, "op"
+            )
+        )
+
+    def controller_clock_behind(self, seconds: float) -> None:
+        """Stamp alarms by a controller clock that runs ``seconds`` behind the server's."""
+        self.thread.call(
+            lambda: setattr(
+                self.runtime.plant, "controller_clock_behind", timedelta(seconds=seconds)
             )
         )
 

@@ -182,9 +182,7 @@ async def test_alarms_stamped_behind_the_servers_clock(
     """A controller's clock runs 3 s behind the server's: an information alarm that
     came and went between two reads, stamped before the first, still arrives once."""
     await setup_entry(hass, make_entry(server_type))
-    wincc_sim.thread.call(
-        lambda: setattr(wincc_sim.runtime.plant, "controller_clock_behind", timedelta(seconds=3))
-    )
+    wincc_sim.controller_clock_behind(3)
     wincc_sim.advance(5)
     await poll_alarms(hass, freezer)
     wincc_sim.advance(1)

@@ -1,6 +1,7 @@
 """Faults switch on and off while the server runs, through the control endpoints."""
 
 import asyncio
+from datetime import UTC, datetime
 import json
 from typing import Any
 
@@ -119,6 +120,21 @@ async def test_clock_and_tag_controls(http: aiohttp.ClientSession, wincc_sim: Si
     assert tag["quality"] == 0xC0
 
 
+async def test_a_controller_clock_behind_the_servers(
+    http: aiohttp.ClientSession, wincc_sim: SimHandle
+) -> None:
+    """Alarms are stamped by the controller's clock; tag values keep the server's."""
+    status, state = await _control(
+        http, wincc_sim, "PUT", "controller-clock", {"behind_seconds": 3}
+    )
+    assert (status, state["controllerClockBehindSeconds"]) == (200, 3.0)
+    await _control(http, wincc_sim, "POST", "tags/Conveyor_Running", {"value": False})
+    raised = wincc_sim.thread.call(
+        lambda: [i.raise_time for i in wincc_sim.runtime.plant.alarms.active.values()]
+    )
+    assert raised == [datetime(2026, 5, 1, 9, 59, 57, tzinfo=UTC)]
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body", "status"),
     [
@@ -131,6 +147,7 @@ async def test_clock_and_tag_controls(http: aiohttp.ClientSession, wincc_sim: Si
         ("PUT", "faults", {"nonsense": 1}, 400),
         ("PUT", "faults", [1], 400),
         ("POST", "clock/advance", {"seconds": -5}, 400),
+        ("PUT", "controller-clock", {"behind_seconds": "3"}, 400),
         ("POST", "tags/Nope", {"value": 1}, 404),
         ("POST", "tags/Tank1_Level", {"value": "x"}, 400),
         ("POST", "tags/Tank1_Level", {"quality": 300}, 400),
