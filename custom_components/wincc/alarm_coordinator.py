@@ -97,14 +97,16 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
         try:
             alarms = [alarm for alarm in await self._read() if self._wanted(alarm)]
             read_at = self.client.server_time
-            log = [] if baseline else await self._read_log()
+            if baseline:
+                self._log_since = read_at  # the next log read starts here too
+            log = await self._read_log()
         except WinCCError as err:
             return self._tolerate(err)
         self.failed_reads = 0
         if baseline:
-            self.ledger.baseline(alarms, read_at)  # nothing is replayed after a restart
+            self.ledger.baseline(alarms, log)  # nothing is replayed after a restart
         else:
-            self._set_transitions(self.ledger.update(alarms, log, log_since=self._window_start))
+            self._set_transitions(self.ledger.update(alarms, log))
         if self._held is not None:
             # Caught up: what was pushed meanwhile follows, without what the read told.
             held, self._held = self._held, None

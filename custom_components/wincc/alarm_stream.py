@@ -147,36 +147,41 @@ class AlarmLedger:
         self._instances: dict[InstanceKey, _Instance] = {}
         # Instances that ended, with when: their log rows are not news.
         self._ended: dict[InstanceKey, datetime | None] = {}
-        # The server's clock at the baseline: log windows that start no later may hold
-        # instances that ended before it.
-        self._baseline_at: datetime | None = None
 
     @property
     def active(self) -> dict[InstanceKey, AlarmInstance]:
         """The instances known to be active, as last seen."""
         return {key: known.last for key, known in self._instances.items() if known.last}
 
-    def baseline(self, alarms: Iterable[AlarmInstance], at: datetime | None = None) -> None:
-        """Take what is active at ``at`` (the server's clock) as known: a restart of Home
-        Assistant replays nothing."""
+    def baseline(self, alarms: Iterable[AlarmInstance], log: Sequence[AlarmInstance] = ()) -> None:
+        """Take what is active as known, and what ``log`` (read after the list, from where
+        the next log read starts) shows ended: a restart of Home Assistant replays nothing.
+
+        An instance of ``log`` that is not in the list but has not ended either was raised
+        after the list was read: it is news for the next read.
+        """
         self._instances = {instance_key(alarm): _Instance(steps(alarm), alarm) for alarm in alarms}
-        self._baseline_at = at
+        last_rows: dict[InstanceKey, AlarmInstance] = {}
+        for row in sorted(log, key=_modified):
+            last_rows[instance_key(row)] = row
+        self._ended = {
+            key: row.modification_time
+            for key, row in last_rows.items()
+            if key not in self._instances and ended(row)
+        }
 
     def update(
-        self,
-        active: Iterable[AlarmInstance],
-        log: Sequence[AlarmInstance] = (),
-        *,
-        log_since: datetime | None = None,
+        self, active: Iterable[AlarmInstance], log: Sequence[AlarmInstance] = ()
     ) -> list[AlarmTransition]:
         """The transitions not reported yet that ``active`` (the whole list) and ``log``
-        show, in the order they happened. ``log`` is the alarm log since ``log_since``
-        (oldest first), read after the list; it is empty where the server keeps none."""
+        show, in the order they happened. ``log`` is the alarm log (oldest first) from a
+        little before the previous read on, read after the list; it is empty where the
+        server keeps none. Rows of instances that ended are no news."""
         current = {instance_key(alarm): alarm for alarm in active}
         rows: dict[InstanceKey, list[AlarmInstance]] = {}
         for row in log:
             key = instance_key(row)
-            if self._is_news(key, row, current, log_since):
+            if key not in self._ended:
                 rows.setdefault(key, []).append(row)
         transitions: list[list[AlarmTransition]] = []
         for key in {**self._instances, **rows, **current}:
@@ -191,25 +196,6 @@ class AlarmLedger:
                 gone = ended(observed[-1])
             transitions.append(self._advance(key, observed, gone=gone))
         return _in_order(transitions)
-
-    def _is_news(
-        self,
-        key: InstanceKey,
-        row: AlarmInstance,
-        current: dict[InstanceKey, AlarmInstance],
-        log_since: datetime | None,
-    ) -> bool:
-        """Whether a log row may hold steps not reported yet."""
-        if key in self._ended:
-            return False
-        if key in self._instances or key in current:
-            return True
-        if self._baseline_at is None or log_since is None or log_since > self._baseline_at:
-            return True  # the window starts after the baseline: all unknown is news
-        # A window from the baseline's second of the server's clock: an unknown instance
-        # raised before the baseline ended before it. Only this edge trusts raise times,
-        # which a controller's own clock may stamp seconds off the server's.
-        return row.raise_time is None or row.raise_time >= self._baseline_at
 
     def _advance(
         self, key: InstanceKey, observed: list[AlarmInstance], *, gone: bool

@@ -44,8 +44,8 @@ def kinds(
 ) -> list[str]:
     """What one read after a baseline reports."""
     ledger = AlarmLedger()
-    ledger.baseline(before, T0)
-    return [t.kind.value for t in ledger.update(after, log or [], log_since=T0)]
+    ledger.baseline(before)
+    return [t.kind.value for t in ledger.update(after, log or [])]
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_a_restart_removes_the_old_instance_before_it_raises_the_new() -> None:
     new = alarm(AlarmState.RAISED, raised=at(5))
     ledger = AlarmLedger()
     ledger.baseline([old])
-    found = ledger.update([new], [removed, new], log_since=at(2))
+    found = ledger.update([new], [removed, new])
     assert [(t.kind.value, t.alarm.raise_time) for t in found] == [
         ("removed", T0),
         ("raised", at(5)),
@@ -143,7 +143,7 @@ def test_instances_that_came_and_went_between_reads() -> None:
     ]
     ledger = AlarmLedger()
     ledger.baseline([])
-    found = [(t.kind.value, t.alarm.instance_id) for t in ledger.update([], log, log_since=T0)]
+    found = [(t.kind.value, t.alarm.instance_id) for t in ledger.update([], log)]
     assert found == [
         ("raised", 1),
         ("cleared", 1),
@@ -154,7 +154,7 @@ def test_instances_that_came_and_went_between_reads() -> None:
         ("raised", 3),
     ]
     # Instance 3 was raised after the list was read: it is active, not gone.
-    assert [t.kind.value for t in ledger.update([log[-1]], log, log_since=at(1))] == []
+    assert [t.kind.value for t in ledger.update([log[-1]], log)] == []
 
 
 def test_overlapping_log_windows_repeat_nothing() -> None:
@@ -165,35 +165,39 @@ def test_overlapping_log_windows_repeat_nothing() -> None:
         alarm(AlarmState.RAISED),
         alarm(AlarmState.NORMAL, clear_time=at(1), acknowledgment_time=at(2)),
     ]
-    assert len(ledger.update([], log, log_since=T0)) == 3
-    assert ledger.update([], log, log_since=at(1)) == []
+    assert len(ledger.update([], log)) == 3
+    assert ledger.update([], log) == []
     ledger.forget_ended_before(at(1))  # it ended at 2 s: still remembered
-    assert ledger.update([], log, log_since=at(2)) == []
+    assert ledger.update([], log) == []
     ledger.forget_ended_before(at(10))  # no window reaches back to it any more
-    assert len(ledger.update([], log, log_since=at(10))) == 3
+    assert len(ledger.update([], log)) == 3
 
 
 def test_instances_that_ended_before_the_baseline_are_no_news() -> None:
-    """The first window starts in the baseline's second: an unknown instance raised
-    before the baseline ended before it."""
-    log = [alarm(AlarmState.NORMAL, clear_time=at(1), acknowledgment_time=at(2))]
-    ledger = AlarmLedger()
-    ledger.baseline([], at(2))
-    assert ledger.update([], log, log_since=at(2)) == []
-
-
-def test_raise_times_behind_the_servers_clock_are_news_after_the_baseline() -> None:
-    """A controller's clock may stamp an alarm seconds before the server's clock said
-    the previous read happened; past the baseline's window, it is news all the same."""
-    ledger = AlarmLedger()
-    ledger.baseline([], at(2))
-    assert ledger.update([], [], log_since=at(2)) == []
+    """The log read with the baseline tells what ended before it; the next window,
+    which starts at the same place, repeats none of it."""
     log = [
-        alarm(AlarmState.RAISED, raised=at(1), modified=at(1)),
-        alarm(AlarmState.NORMAL, raised=at(1), clear_time=at(1.5), acknowledgment_time=at(2)),
+        alarm(AlarmState.RAISED, instance=1),
+        alarm(AlarmState.NORMAL, instance=1, clear_time=at(1), acknowledgment_time=at(2)),
+        alarm(AlarmState.RAISED, instance=2, raised=at(3)),  # raised after the list read
     ]
-    found = [t.kind.value for t in ledger.update([], log, log_since=at(3))]
-    assert found == ["raised", "cleared", "acknowledged"]
+    ledger = AlarmLedger()
+    ledger.baseline([], log)
+    found = [(t.kind.value, t.alarm.instance_id) for t in ledger.update([log[2]], log)]
+    assert found == [("raised", 2)]
+
+
+def test_raise_times_behind_the_servers_clock_are_news() -> None:
+    """A controller's clock may stamp an alarm before the server's clock said the
+    previous read happened: it is news all the same."""
+    ledger = AlarmLedger()
+    ledger.baseline([], [])
+    assert ledger.update([], []) == []
+    log = [
+        alarm(AlarmState.RAISED, raised=at(-5), modified=at(-5)),
+        alarm(AlarmState.NORMAL, raised=at(-5), clear_time=at(-4), acknowledgment_time=at(-3)),
+    ]
+    assert [t.kind.value for t in ledger.update([], log)] == ["raised", "cleared", "acknowledged"]
 
 
 @pytest.mark.parametrize(

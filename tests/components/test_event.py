@@ -171,6 +171,27 @@ async def test_alarm_that_came_and_went_during_an_outage(
 
 
 @pytest.mark.parametrize("server_type", ["unified", "classic"])
+async def test_an_alarm_that_ended_just_before_start_up_is_not_replayed(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+    server_type: str,
+) -> None:
+    """Raised, cleared and acknowledged in the second Home Assistant starts: the log
+    window of the first reads holds it, and it is not reported."""
+    wincc_sim.write("Pump1_Fault", True)
+    wincc_sim.write("Pump1_Fault", False)
+    wincc_sim.acknowledge_at_station("Pump1_Fault", 1)
+    await setup_entry(hass, make_entry(server_type))
+    await poll_alarms(hass, freezer)
+    wincc_sim.write("Pump1_Fault", True)
+    await poll_alarms(hass, freezer)
+    assert summary(alarm_events) == [("raised", NAMES[server_type].format("Pump1_Fault"), 2)]
+
+
+@pytest.mark.parametrize("server_type", ["unified", "classic"])
 async def test_alarms_stamped_behind_the_servers_clock(
     hass: HomeAssistant,
     make_entry: EntryFactory,
