@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from .description import AlarmDefinition, Scalar
@@ -48,6 +48,7 @@ ACKNOWLEDGE_REQUIRED = frozenset(
 )
 ACKNOWLEDGEABLE = ACKNOWLEDGE_REQUIRED | {"RAISE_CLEAR_OPTIONAL_ACKNOWLEDGMENT"}
 NO_CLEAR_EVENT = frozenset({"RAISE", "RAISE_REQUIRES_ACKNOWLEDGMENT"})
+MILLISECOND = timedelta(milliseconds=1)
 RESET_REQUIRED = frozenset({"RAISE_CLEAR_REQUIRES_ACKNOWLEDGMENT_AND_RESET"})
 
 # WinCC error code 305: cannot be acknowledged or reset in the current state.
@@ -112,6 +113,9 @@ class AlarmEngine:
         self._journal_limit = journal_limit
         self._sequence = 0
         self._last_instance_id: dict[str, int] = {}
+        # When each alarm was last raised: WinCC stamps to the millisecond, and no alarm is
+        # raised twice in one (not even across a runtime restart).
+        self._last_raised: dict[str, datetime] = {}
         self._condition_was_true: dict[str, bool] = {}
         self._on_change = on_change
 
@@ -180,6 +184,9 @@ class AlarmEngine:
     def _raise(self, definition: AlarmDefinition, value: Scalar, now: datetime) -> None:
         instance_id = self._last_instance_id.get(definition.name, 0) + 1
         self._last_instance_id[definition.name] = instance_id
+        if (last := self._last_raised.get(definition.name)) is not None and now <= last:
+            now = last + MILLISECOND
+        self._last_raised[definition.name] = now
         instance = AlarmInstance(
             definition=definition,
             instance_id=instance_id,

@@ -88,3 +88,14 @@ def test_reset_refused_outside_its_state() -> None:
     (result,) = engine.reset("A", 0, SIM_START, "u")
     assert result.code == 305
     assert engine.reset("B", 0, SIM_START, "u")[0].code == 2
+
+
+def test_a_restart_raises_the_new_instance_a_millisecond_later() -> None:
+    """Raised, then the runtime restarts in the same moment: the new instance 1 is a
+    different instance, with a later raise time."""
+    engine = _engine("RAISE_CLEAR_REQUIRES_ACKNOWLEDGMENT")
+    engine.evaluate(lambda _tag: True, SIM_START)
+    engine.restart(SIM_START)
+    engine.evaluate(lambda _tag: True, SIM_START)
+    (new,) = engine.active.values()
+    assert (new.instance_id, new.raise_time) == (1, SIM_START + timedelta(milliseconds=1))
