@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 import logging
 from pathlib import Path
 
@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--token-lifetime", type=int, default=900, help="Unified session lifetime in seconds"
     )
     parser.add_argument(
+        "--frozen-clock",
+        action="store_true",
+        help="time stands still until POST /_sim/clock/advance; values change when written",
+    )
+    parser.add_argument(
         "--no-alarm-logging",
         action="store_true",
         help="classic face without alarm logging, as WinCC V7.5 (404 on alarmLogging/...)",
@@ -84,8 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def serve(args: argparse.Namespace) -> None:
-    """Start the simulator and serve until cancelled."""
+def runtime_from(args: argparse.Namespace) -> Runtime:
+    """The simulated runtime the arguments describe."""
     faults = Faults(
         latency_ms=args.latency_ms,
         jitter_ms=args.jitter_ms,
@@ -96,8 +101,8 @@ async def serve(args: argparse.Namespace) -> None:
         paused=args.paused,
     )
     faults.validate()
-    runtime = Runtime(
-        Clock(),
+    return Runtime(
+        Clock(frozen_at=datetime.now(UTC)) if args.frozen_clock else Clock(),
         RuntimeOptions(
             seed=args.seed,
             extra_tags=args.extra_tags,
@@ -108,6 +113,11 @@ async def serve(args: argparse.Namespace) -> None:
             faults=faults,
         ),
     )
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Start the simulator and serve until cancelled."""
+    runtime = runtime_from(args)
     certificate = None if args.plain_http else ensure_certificate(args.state_dir)
     simulator = Simulator(
         runtime,

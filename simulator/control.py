@@ -127,6 +127,23 @@ async def post_tag(request: web.Request) -> web.Response:
     return web.json_response({"name": name, "value": reading.value, "quality": reading.quality})
 
 
+async def post_tags(request: web.Request) -> web.Response:
+    """Write many tags at once: ``{"values": {"Tank1_Level": 50, ...}}``."""
+    runtime = _runtime(request)
+    values = (await _body(request)).get("values")
+    if not isinstance(values, dict):
+        raise web.HTTPBadRequest(text="values must be an object of tag names and values")
+    runtime.plant.advance()
+    try:
+        for name, value in values.items():
+            runtime.plant.write(name, value)
+    except (UnknownTagError, NotALeafError) as err:
+        raise web.HTTPNotFound(text=f"no leaf tag {err}") from err
+    except WriteRejectedError as err:
+        raise web.HTTPBadRequest(text=err.description) from err
+    return web.json_response({"written": len(values)})
+
+
 async def put_user(request: web.Request) -> web.Response:
     """Change a user's password: ``{"password": "new"}``."""
     runtime = _runtime(request)
@@ -150,5 +167,6 @@ def add_control_routes(app: web.Application) -> None:
     app.router.add_post("/_sim/resume", post_resume)
     app.router.add_post("/_sim/clock/advance", post_advance_clock)
     app.router.add_put("/_sim/controller-clock", put_controller_clock)
+    app.router.add_post("/_sim/tags", post_tags)
     app.router.add_post("/_sim/tags/{name}", post_tag)
     app.router.add_put("/_sim/users/{name}", put_user)

@@ -8,7 +8,7 @@ import ssl
 import pytest
 
 from simulator.certificate import ensure_certificate, fingerprint_of
-from simulator.cli import build_parser, main, serve
+from simulator.cli import build_parser, main, runtime_from, serve
 from tests.conftest import SimHandle
 
 
@@ -54,6 +54,13 @@ async def _serve_briefly(argv: list[str], capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(asyncio.CancelledError):
         await task
     return output
+
+
+def test_a_frozen_clock_stands_still() -> None:
+    """--frozen-clock: time moves only when advanced, so values change only when written."""
+    frozen = runtime_from(build_parser().parse_args(["--frozen-clock", "--history-hours", "0"]))
+    assert frozen.clock.frozen
+    assert not runtime_from(build_parser().parse_args(["--history-hours", "0"])).clock.frozen
 
 
 async def test_serve_prints_urls_and_fingerprint(

@@ -120,6 +120,19 @@ async def test_clock_and_tag_controls(http: aiohttp.ClientSession, wincc_sim: Si
     assert tag["quality"] == 0xC0
 
 
+async def test_many_tags_written_at_once(http: aiohttp.ClientSession, wincc_sim: SimHandle) -> None:
+    """One control request writes several tags; a bad one is refused with its reason."""
+    status, answer = await _control(
+        http, wincc_sim, "POST", "tags", {"values": {"Tank1_Level": 12.5, "Pump1_Command": False}}
+    )
+    assert (status, answer) == (200, {"written": 2})
+    assert (wincc_sim.value("Tank1_Level"), wincc_sim.value("Pump1_Command")) == (12.5, False)
+    status, _ = await _control(http, wincc_sim, "POST", "tags", {"values": {"Nope": 1}})
+    assert status == 404
+    status, _ = await _control(http, wincc_sim, "POST", "tags", {"values": {"Oven_Setpoint": 1000}})
+    assert status == 400
+
+
 async def test_a_controller_clock_behind_the_servers(
     http: aiohttp.ClientSession, wincc_sim: SimHandle
 ) -> None:
@@ -148,6 +161,7 @@ async def test_a_controller_clock_behind_the_servers(
         ("PUT", "faults", [1], 400),
         ("POST", "clock/advance", {"seconds": -5}, 400),
         ("PUT", "controller-clock", {"behind_seconds": "3"}, 400),
+        ("POST", "tags", {"values": [1]}, 400),
         ("POST", "tags/Nope", {"value": 1}, 404),
         ("POST", "tags/Tank1_Level", {"value": "x"}, 400),
         ("POST", "tags/Tank1_Level", {"quality": 300}, 400),
