@@ -15,10 +15,8 @@ import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-import socket
 import ssl
 import statistics
-import sys
 import tempfile
 import time
 from typing import Any
@@ -26,6 +24,7 @@ from typing import Any
 import aiohttp
 import orjson
 
+from benchmarks.sim_process import bare_reads, start_simulator
 from custom_components.wincc.client import ClassicClient, ServerAddress, UnifiedClient
 from custom_components.wincc.client.parsing import chunked
 from custom_components.wincc.client.unified import TAG_VALUES
@@ -33,7 +32,6 @@ from simulator.certificate import ensure_certificate
 
 TAGS = 10_000
 CHUNK = 1000
-CONCURRENCY = 4
 
 
 async def _median_ms(rounds: int, action: Callable[[], Awaitable[Any]]) -> float:
@@ -45,67 +43,12 @@ async def _median_ms(rounds: int, action: Callable[[], Awaitable[Any]]) -> float
     return statistics.median(timings)
 
 
-async def _bare(
-    session: aiohttp.ClientSession,
-    url: str,
-    bodies: list[bytes],
-    headers: dict[str, str],
-    context: ssl.SSLContext,
-) -> None:
-    slots = asyncio.Semaphore(CONCURRENCY)
-
-    async def one(body: bytes) -> Any:
-        async with slots, session.post(url, data=body, headers=headers, ssl=context) as response:
-            return orjson.loads(await response.read())
-
-    await asyncio.gather(*(one(body) for body in bodies))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-async def _start_simulator(state_dir: Path) -> tuple[asyncio.subprocess.Process, int, int]:
-    unified_port, classic_port = _free_port(), _free_port()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "simulator",
-        "--extra-tags",
-        str(TAGS),
-        "--history-hours",
-        "0",
-        "--unified-port",
-        str(unified_port),
-        "--classic-port",
-        str(classic_port),
-        "--state-dir",
-        str(state_dir),
-        "--log-level",
-        "WARNING",
-        stdout=asyncio.subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", classic_port)
-        except OSError:
-            await asyncio.sleep(0.1)
-            continue
-        writer.close()
-        return process, unified_port, classic_port
-    process.kill()
-    raise RuntimeError("wincc-sim did not start")
-
-
 async def run(rounds: int) -> None:
     """Start the simulator and print client and bare timings side by side."""
     state_dir = Path(tempfile.mkdtemp(prefix="wincc-bench-"))
     certificate = ensure_certificate(state_dir)
     context = ssl.create_default_context(cafile=str(certificate.cert_path))
-    process, unified_port, classic_port = await _start_simulator(state_dir)
+    process, unified_port, classic_port = await start_simulator(state_dir, TAGS)
     host = "127.0.0.1"
     unified_url = f"https://{host}:{unified_port}"
     classic_url = f"https://{host}:{classic_port}/WinCCRestService"
@@ -145,7 +88,7 @@ async def run(rounds: int) -> None:
                     (
                         "Unified",
                         lambda n=unified_names: unified.read(n),
-                        lambda b=unified_bodies: _bare(
+                        lambda b=unified_bodies: bare_reads(
                             session,
                             unified_url + "/graphql",
                             b,
@@ -153,13 +96,13 @@ async def run(rounds: int) -> None:
                                 "Authorization": f"Bearer {token}",
                                 "Content-Type": "application/json",
                             },
-                            context,
+                            context=context,
                         ),
                     ),
                     (
                         "classic",
                         lambda n=classic_names: classic.read(n),
-                        lambda b=classic_bodies: _bare(
+                        lambda b=classic_bodies: bare_reads(
                             session,
                             classic_url + "/tagManagement/Values",
                             b,
@@ -167,7 +110,7 @@ async def run(rounds: int) -> None:
                                 "Authorization": aiohttp.encode_basic_auth("operator", "operator"),
                                 "Content-Type": "application/json",
                             },
-                            context,
+                            context=context,
                         ),
                     ),
                 ):

@@ -24,8 +24,8 @@ from typing import Any
 import aiohttp
 from homeassistant.core import Event, HomeAssistant, callback
 
-from benchmarks.client_reads import _start_simulator
 from benchmarks.home_assistant import home_assistant, load_entry
+from benchmarks.sim_process import start_simulator
 from custom_components.wincc.client import DataKind
 from custom_components.wincc.const import (
     EVENT_ALARM,
@@ -110,7 +110,7 @@ async def run(changes: int, polling_changes: int) -> None:
     """Start the simulator and Home Assistant; print both modes side by side."""
     state_dir = Path(tempfile.mkdtemp(prefix="wincc-bench-"))
     certificate = ensure_certificate(state_dir)
-    process, unified_port, _ = await _start_simulator(state_dir)
+    process, unified_port, _ = await start_simulator(state_dir, 0)
     base = f"https://127.0.0.1:{unified_port}"
     rows = []
     try:

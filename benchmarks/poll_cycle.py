@@ -1,0 +1,301 @@
+"""One poll cycle in a real Home Assistant core: what it costs the event loop.
+
+Starts wincc-sim in its own process (frozen clock, synthetic tags: values change only
+when the benchmark writes them) and a real Home Assistant core with the integration.
+For 100, 1,000 and 10,000 exposed tags on each server type, with 0 %, 1 % and 100 % of
+them changed before each cycle, it runs cycles of one coordinator refresh until every
+state is written, and prints the median of: requests per cycle, wall time, loop busy
+time, the longest single loop step, states written against tags changed, and entities
+woken. RSS is printed per size.
+
+The floor is measured in the same run: the same chunked requests with bare aiohttp,
+decoding the JSON only, metered the same way. Ratios are to the floor.
+
+Usage: .venv/bin/python -m benchmarks.poll_cycle [--cycles 5] [--sizes 100,1000,10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+import statistics
+import tempfile
+import time
+from typing import Any
+from unittest.mock import patch
+
+import aiohttp
+from homeassistant.core import Event, HomeAssistant, callback
+import orjson
+
+from benchmarks.home_assistant import home_assistant, load_entry
+from benchmarks.loop_meter import metered_loop, rss_mib
+from benchmarks.sim_process import bare_reads, start_simulator
+from custom_components.wincc.client import DataKind
+from custom_components.wincc.client.parsing import chunked
+from custom_components.wincc.client.transport import HttpTransport
+from custom_components.wincc.client.unified import TAG_VALUES
+from custom_components.wincc.coordinator import WinCCCoordinator
+from custom_components.wincc.entity import WinCCTagEntity
+from custom_components.wincc.options import EntryOptions
+from custom_components.wincc.tags import TagConfig
+from simulator.certificate import ensure_certificate
+
+MAX_TAGS = 10_000
+CHUNK = 1000  # the client's default chunk size
+KINDS = {"Real": DataKind.FLOAT, "DInt": DataKind.INTEGER, "Bool": DataKind.BOOL}
+TYPES = ("Real", "DInt", "Bool", "WString")  # the simulator's synthetic types, in turn
+SHARES = (0.0, 0.01, 1.0)
+
+
+def _local(index: int) -> str:
+    return f"Extra_{index:05d}"
+
+
+def _kind(index: int) -> DataKind:
+    return KINDS.get(TYPES[index % len(TYPES)], DataKind.TEXT)
+
+
+def _changed_value(index: int, cycle: int) -> Any:
+    """A value the tag has not had yet, of its type."""
+    match TYPES[index % len(TYPES)]:
+        case "Real":
+            return 1000.0 + cycle + index / 100_000
+        case "DInt":
+            return 100_000 + cycle
+        case "Bool":
+            return cycle % 2 == 0
+        case _:
+            return f"cycle {cycle}"
+
+
+@dataclass
+class Cycle:
+    """One measured cycle."""
+
+    requests: int
+    wall_ms: float
+    busy_ms: float
+    longest_ms: float
+    states: int = 0
+    woken: int = 0
+
+
+@dataclass
+class Counters:
+    """Requests sent, states written and entities woken, while counting."""
+
+    requests: int = 0
+    states: int = 0
+    woken: int = 0
+    entity_ids: set[str] = field(default_factory=set)
+
+
+@contextmanager
+def _counted(hass: HomeAssistant, counters: Counters) -> Iterator[None]:
+    """Count requests, WinCC states written and entity wake-ups."""
+    request = HttpTransport.request
+    woken = WinCCTagEntity._handle_coordinator_update  # noqa: SLF001
+
+    async def counting_request(transport: HttpTransport, *args: Any, **kwargs: Any) -> Any:
+        counters.requests += 1
+        return await request(transport, *args, **kwargs)
+
+    def counting_wake(entity: WinCCTagEntity) -> None:
+        counters.woken += 1
+        woken(entity)
+
+    @callback
+    def on_state(event: Event) -> None:
+        if event.data["entity_id"] in counters.entity_ids:
+            counters.states += 1
+
+    stop = hass.bus.async_listen("state_changed", on_state)
+    with (
+        patch.object(HttpTransport, "request", counting_request),
+        patch.object(WinCCTagEntity, "_handle_coordinator_update", counting_wake),
+    ):
+        yield
+    stop()
+
+
+async def _sim_write(session: aiohttp.ClientSession, base: str, values: dict[str, Any]) -> None:
+    async with session.post(f"{base}/_sim/tags", json={"values": values}, ssl=False) as answer:
+        answer.raise_for_status()
+
+
+async def _metered(action: Callable[[], Awaitable[Any]], hass: HomeAssistant) -> Cycle:
+    """Run ``action`` and let Home Assistant finish what it started; time it all."""
+    with metered_loop() as use:
+        started = time.perf_counter()
+        await action()
+        await hass.async_block_till_done()
+        wall = (time.perf_counter() - started) * 1000
+    return Cycle(0, wall, use.busy_ms, use.longest_ms)
+
+
+async def _measure_entry(
+    hass: HomeAssistant,
+    session: aiohttp.ClientSession,
+    server_type: str,
+    urls: dict[str, str],
+    fingerprint: str,
+    size: int,
+    cycles: int,
+) -> dict[float, list[Cycle]]:
+    """Cycles of one entry with ``size`` tags, per share changing."""
+    system = "HMI_RT_1::" if server_type == "unified" else ""
+    tags = {
+        f"{system}{_local(i)}": TagConfig(f"{system}{_local(i)}", _kind(i), f"Extra tag {i}")
+        for i in range(1, size + 1)
+    }
+    options = EntryOptions(scan_interval=3600, push=False, alarms=False).with_tags(tags)
+    entry = await load_entry(
+        hass, server_type, urls[server_type], fingerprint, options, f"Cycle {server_type}"
+    )
+    coordinator: WinCCCoordinator = entry.runtime_data.coordinator
+    counters = Counters(
+        entity_ids={
+            state.entity_id
+            for state in hass.states.async_all()
+            if state.entity_id.split(".", 1)[1].startswith("cycle_")
+        }
+    )
+    results: dict[float, list[Cycle]] = {}
+    cycle_number = 0
+    with _counted(hass, counters):
+        for share in SHARES:
+            changing = round(size * share)
+            results[share] = []
+            for _ in range(cycles):
+                cycle_number += 1
+                await _sim_write(
+                    session,
+                    urls["unified"],
+                    {_local(i): _changed_value(i, cycle_number) for i in range(1, changing + 1)},
+                )
+                before = (counters.requests, counters.states, counters.woken)
+                cycle = await _metered(coordinator.async_refresh, hass)
+                cycle.requests = counters.requests - before[0]
+                cycle.states = counters.states - before[1]
+                cycle.woken = counters.woken - before[2]
+                results[share].append(cycle)
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.config_entries.async_remove(entry.entry_id)
+    return results
+
+
+async def _measure_floor(
+    session: aiohttp.ClientSession,
+    hass: HomeAssistant,
+    server_type: str,
+    urls: dict[str, str],
+    size: int,
+    cycles: int,
+) -> list[Cycle]:
+    """The same requests with bare aiohttp, decoding only."""
+    if server_type == "unified":
+        async with session.post(
+            f"{urls['unified']}/graphql",
+            json={
+                "query": "mutation($u:String!,$p:String!){login(username:$u,password:$p){token}}",
+                "variables": {"u": "operator", "p": "operator"},
+            },
+            ssl=False,
+        ) as answer:
+            token = (await answer.json())["data"]["login"]["token"]
+        url = f"{urls['unified']}/graphql"
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        names = [f"HMI_RT_1::{_local(i)}" for i in range(1, size + 1)]
+        bodies = [
+            orjson.dumps({"query": TAG_VALUES, "variables": {"n": list(c)}})
+            for c in chunked(names, CHUNK)
+        ]
+    else:
+        url = f"{urls['classic']}/WinCCRestService/tagManagement/Values"
+        headers = {
+            "Authorization": aiohttp.BasicAuth("operator", "operator").encode(),
+            "Content-Type": "application/json",
+        }
+        names = [_local(i) for i in range(1, size + 1)]
+        bodies = [orjson.dumps({"variableNames": list(c)}) for c in chunked(names, CHUNK)]
+    floor = []
+
+    async def bare() -> None:
+        await bare_reads(session, url, bodies, headers, context=False)
+
+    for _ in range(cycles):
+        cycle = await _metered(bare, hass)
+        cycle.requests = len(bodies)
+        floor.append(cycle)
+    return floor
+
+
+def _median(cycles: list[Cycle], pick: Callable[[Cycle], float]) -> float:
+    return statistics.median(pick(c) for c in cycles)
+
+
+def _print_size(
+    server_type: str, size: int, results: dict[float, list[Cycle]], floor: list[Cycle], rss: float
+) -> None:
+    floor_busy = _median(floor, lambda c: c.busy_ms)
+    floor_wall = _median(floor, lambda c: c.wall_ms)
+    print(
+        f"{server_type} {size} tags: floor wall {floor_wall:.1f} ms, busy {floor_busy:.1f} ms, "
+        f"longest step {_median(floor, lambda c: c.longest_ms):.1f} ms; RSS {rss:.0f} MiB"
+    )
+    for share, cycles in results.items():
+        changed = round(size * share)
+        busy = _median(cycles, lambda c: c.busy_ms)
+        wall = _median(cycles, lambda c: c.wall_ms)
+        print(
+            f"  {share:>5.0%} changing: requests {_median(cycles, lambda c: c.requests):>3.0f}"
+            f"  wall {wall:7.1f} ms (x{wall / floor_wall:4.1f})"
+            f"  busy {busy:7.1f} ms (x{busy / floor_busy:4.1f})"
+            f"  longest step {_median(cycles, lambda c: c.longest_ms):6.1f} ms"
+            f"  states {_median(cycles, lambda c: c.states):>5.0f}/{changed}"
+            f"  woken {_median(cycles, lambda c: c.woken):>5.0f}"
+        )
+
+
+async def run(cycles: int, sizes: list[int]) -> None:
+    """Start the simulator and Home Assistant; print every size and share."""
+    state_dir = Path(tempfile.mkdtemp(prefix="wincc-cycle-"))
+    certificate = ensure_certificate(state_dir)
+    process, unified_port, classic_port = await start_simulator(
+        state_dir, MAX_TAGS, "--frozen-clock"
+    )
+    urls = {
+        "unified": f"https://127.0.0.1:{unified_port}",
+        "classic": f"https://127.0.0.1:{classic_port}",
+    }
+    try:
+        async with home_assistant() as hass, aiohttp.ClientSession() as session:
+            for server_type in ("unified", "classic"):
+                for size in sizes:
+                    results = await _measure_entry(
+                        hass, session, server_type, urls, certificate.fingerprint, size, cycles
+                    )
+                    rss = rss_mib()
+                    floor = await _measure_floor(session, hass, server_type, urls, size, cycles)
+                    _print_size(server_type, size, results, floor, rss)
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+def main() -> None:
+    """Parse the arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cycles", type=int, default=5, help="cycles per size and share")
+    parser.add_argument("--sizes", default="100,1000,10000", help="tag counts, comma-separated")
+    args = parser.parse_args()
+    asyncio.run(run(args.cycles, [int(size) for size in args.sizes.split(",")]))
+
+
+if __name__ == "__main__":
+    main()
