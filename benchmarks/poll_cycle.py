@@ -154,20 +154,19 @@ async def _measure_entry(
         for i in range(1, size + 1)
     }
     options = EntryOptions(scan_interval=3600, push=False, alarms=False).with_tags(tags)
-    entry = await load_entry(
-        hass, server_type, urls[server_type], fingerprint, options, f"Cycle {server_type}"
-    )
-    coordinator: WinCCCoordinator = entry.runtime_data.coordinator
-    counters = Counters(
-        entity_ids={
+    counters = Counters()
+    results: dict[float, list[Cycle]] = {}
+    cycle_number = 0
+    with _counted(hass, counters):  # before the entities subscribe, so wake-ups count
+        entry = await load_entry(
+            hass, server_type, urls[server_type], fingerprint, options, f"Cycle {server_type}"
+        )
+        coordinator: WinCCCoordinator = entry.runtime_data.coordinator
+        counters.entity_ids = {
             state.entity_id
             for state in hass.states.async_all()
             if state.entity_id.split(".", 1)[1].startswith("cycle_")
         }
-    )
-    results: dict[float, list[Cycle]] = {}
-    cycle_number = 0
-    with _counted(hass, counters):
         for share in SHARES:
             changing = round(size * share)
             results[share] = []
@@ -184,8 +183,8 @@ async def _measure_entry(
                 cycle.states = counters.states - before[1]
                 cycle.woken = counters.woken - before[2]
                 results[share].append(cycle)
-    await hass.config_entries.async_unload(entry.entry_id)
-    await hass.config_entries.async_remove(entry.entry_id)
+        await hass.config_entries.async_unload(entry.entry_id)
+        await hass.config_entries.async_remove(entry.entry_id)
     return results
 
 
@@ -218,7 +217,7 @@ async def _measure_floor(
     else:
         url = f"{urls['classic']}/WinCCRestService/tagManagement/Values"
         headers = {
-            "Authorization": aiohttp.BasicAuth("operator", "operator").encode(),
+            "Authorization": aiohttp.encode_basic_auth("operator", "operator"),
             "Content-Type": "application/json",
         }
         names = [_local(i) for i in range(1, size + 1)]
