@@ -7,8 +7,10 @@ failing and once when it recovers.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from itertools import islice
 import logging
 from typing import Any
 
@@ -36,12 +38,21 @@ from .tags import TagConfig
 _LOGGER = logging.getLogger(__name__)
 
 type TagListener = Callable[[list[TagConfig]], None]
+# Entities woken per loop step: a few milliseconds of state writes, so Home Assistant
+# stays responsive while thousands of tags change at once.
+WAKE_SLICE = 200
 
 
 class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
-    """Polls one WinCC server for every tag its entry exposes."""
+    """Polls one WinCC server for every tag its entry exposes.
+
+    A tag's entities hear only of changes to their own tag (all of them when the
+    coordinator's availability changed), and at most ``WAKE_SLICE`` per loop step.
+    """
 
     reads = "tags"
+    # It tells its tag listeners itself what changed, so it compares the data once.
+    notify_every_read = True
 
     @staticmethod
     def interval(options: EntryOptions) -> timedelta:
@@ -53,6 +64,13 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         self._pushed: dict[str, TagValue] = {}
         self._next_pattern_refresh: datetime | None = None
         self._tag_listeners: list[TagListener] = []
+        self._value_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        # What the value listeners last heard of: the data, and whether reads succeeded.
+        self._heard: dict[str, TagValue] = {}
+        self._heard_success = True
+        # Tags whose listeners are still to be woken, in order, and who wakes them.
+        self._waking: dict[str, None] = {}
+        self._waker: asyncio.Task[None] | None = None
 
     async def _async_update_data(self) -> dict[str, TagValue]:
         """Read every exposed tag in as few requests as the client's chunking allows."""
@@ -63,6 +81,52 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
             return self._tolerate(err)
         self.failed_reads = 0
         return values
+
+    # --- listeners of one tag ----------------------------------------------------------
+
+    @callback
+    def async_add_value_listener(self, name: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``update`` when tag ``name`` changed, or availability did."""
+        self._value_listeners.setdefault(name, []).append(update)
+
+        @callback
+        def remove() -> None:
+            listeners = self._value_listeners[name]
+            listeners.remove(update)
+            if not listeners:
+                del self._value_listeners[name]
+
+        return remove
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Tell every listener of the coordinator, and each tag's listeners if it changed."""
+        super().async_update_listeners()
+        data = self.data or {}
+        if self.last_update_success != self._heard_success:
+            changed = list(self._value_listeners)
+        else:
+            heard = self._heard
+            changed = [name for name in self._value_listeners if data.get(name) != heard.get(name)]
+        # The data is replaced on every change, never changed in place.
+        self._heard, self._heard_success = data, self.last_update_success
+        if not changed:
+            return
+        self._waking.update(dict.fromkeys(changed))
+        if self._waker is None or self._waker.done():
+            self._waker = self.hass.async_create_task(
+                self._wake(), f"{self.name} wake", eager_start=True
+            )
+
+    async def _wake(self) -> None:
+        """Wake the changed tags' listeners, ``WAKE_SLICE`` per loop step."""
+        while self._waking:
+            for name in list(islice(self._waking, WAKE_SLICE)):
+                del self._waking[name]
+                for update in list(self._value_listeners.get(name, ())):
+                    update()
+            if self._waking:
+                await asyncio.sleep(0)
 
     # --- pushed values -------------------------------------------------------------------
 

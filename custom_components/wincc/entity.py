@@ -9,7 +9,6 @@ from homeassistant.const import Platform
 from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .client import Quality, TagValue
 from .coordinator import WinCCCoordinator
@@ -31,15 +30,17 @@ def name_within_device(name: str, device_name: str | None) -> str:
     return name
 
 
-class WinCCTagEntity(CoordinatorEntity[WinCCCoordinator]):
-    """An entity for one tag. It writes its state only when its own tag changed."""
+class WinCCTagEntity(Entity):
+    """An entity for one tag. It hears only of its own tag's changes, and writes its
+    state only when its value, quality or availability changed."""
 
     _attr_has_entity_name = True
+    _attr_should_poll = False
     _attr_translation_key = "tag"
 
     def __init__(self, coordinator: WinCCCoordinator, tag: TagConfig) -> None:
         """Describe the entity for ``tag``."""
-        super().__init__(coordinator)
+        self.coordinator = coordinator
         self.tag = tag
         entry = coordinator.config_entry
         self._attr_unique_id = entity_unique_id(entry, tag.name)
@@ -57,7 +58,7 @@ class WinCCTagEntity(CoordinatorEntity[WinCCCoordinator]):
         """Unavailable when polling failed too often, or the tag is bad or failed."""
         value = self.tag_value
         return (
-            super().available
+            self.coordinator.last_update_success
             and value is not None
             and value.ok
             and value.quality is not Quality.BAD
@@ -78,9 +79,18 @@ class WinCCTagEntity(CoordinatorEntity[WinCCCoordinator]):
         return (self.available, value.value, value.quality, value.error)
 
     async def async_added_to_hass(self) -> None:
-        """Remember what the first state shows."""
+        """Listen to this tag, and remember what the first state shows."""
         await super().async_added_to_hass()
         self._written = self._state_key()
+        self.async_on_remove(
+            self.coordinator.async_add_value_listener(
+                self.tag.name, self._handle_coordinator_update
+            )
+        )
+
+    async def async_update(self) -> None:
+        """Read the server now (the ``homeassistant.update_entity`` action)."""
+        await self.coordinator.async_request_refresh()
 
     @callback
     def _handle_coordinator_update(self) -> None:

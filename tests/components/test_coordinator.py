@@ -18,6 +18,8 @@ from custom_components.wincc.const import (
     OPT_TOLERATED_FAILURES,
     PATTERN_REFRESH,
 )
+from custom_components.wincc.coordinator import WAKE_SLICE
+from custom_components.wincc.entity import WinCCTagEntity
 from custom_components.wincc.tags import TagConfig
 from simulator.description import TagDefinition
 from simulator.runtime import RuntimeOptions
@@ -123,13 +125,23 @@ async def test_password_changed_on_the_server_starts_reauth(
     assert [f["context"]["source"] for f in flows] == ["reauth"]
 
 
-async def test_only_changed_tags_write_states(
+async def test_only_changed_tags_wake_entities_and_write_states(
     hass: HomeAssistant,
     make_entry: EntryFactory,
     wincc_sim: SimHandle,
     freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """1,000 tags, 10 changed: one poll writes 10 states, not 1,000."""
+    """1,000 tags, 10 changed: one poll wakes 10 entities and writes 10 states, not
+    1,000. All 1,000 changed: they are woken a slice per loop step."""
+    woken: list[str] = []
+    wake = WinCCTagEntity._handle_coordinator_update
+
+    def counting(entity: WinCCTagEntity) -> None:
+        woken.append(entity.tag.name)
+        wake(entity)
+
+    monkeypatch.setattr(WinCCTagEntity, "_handle_coordinator_update", counting)
     entry = make_entry(tags=["Tank1_Level"], **{OPT_ALARMS: False})
     extra = {
         f"HMI_RT_1::Extra_{i:05d}": TagConfig.from_options(
@@ -154,11 +166,27 @@ async def test_only_changed_tags_write_states(
 
     hass.bus.async_listen(EVENT_STATE_CHANGED, record)
     await poll(hass, freezer)
-    assert changed == []  # nothing moved on a frozen plant
+    assert (changed, woken) == ([], [])  # nothing moved on a frozen plant
     for i in range(1, 11):
         wincc_sim.write(f"Extra_{i * 4:05d}", 1234.5)  # Real tags
     await poll(hass, freezer)
     assert len(changed) == 10
+    assert sorted(woken) == [f"HMI_RT_1::Extra_{i * 4:05d}" for i in range(1, 11)]
+    woken.clear()
+    changed.clear()
+    wincc_sim.faults(paused=True)  # availability changes: every entity hears of it
+    for _ in range(3):  # beyond the tolerated failures
+        await entry.runtime_data.coordinator.async_refresh()
+        await hass.async_block_till_done()
+    assert len(woken) == 1000
+    assert hass.states.get("sensor.wincc_unified_extra_4").state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    wincc_sim.faults(paused=False)
+    woken.clear()
+    await entry.runtime_data.coordinator.async_refresh()
+    assert len(woken) == WAKE_SLICE  # the rest wait for the next loop steps
+    await hass.async_block_till_done()
+    assert len(woken) == 1000
+    assert hass.states.get("sensor.wincc_unified_extra_4").state == "1234.5"  # type: ignore[union-attr]
 
 
 @pytest.fixture
