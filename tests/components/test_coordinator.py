@@ -7,6 +7,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
@@ -326,3 +327,17 @@ async def test_first_read_failing_closes_the_client(
     operator = wincc_sim.runtime.directory.authenticate("operator", "operator")
     assert operator is not None
     assert wincc_sim.thread.call(lambda: wincc_sim.runtime.sessions.of_user(operator)) == []
+
+
+async def test_update_entity_reads_the_server_now(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """The ``homeassistant.update_entity`` action reads at once, between polls."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    await setup_entry(hass, make_entry())
+    wincc_sim.write("Tank1_Level", 42.0)
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {"entity_id": LEVEL}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(LEVEL).state == "42.0"  # type: ignore[union-attr]
