@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 import logging
 from typing import Any, ClassVar
@@ -138,7 +137,7 @@ class ClassicClient(WinCCClient):
             )
         # Answer under the caller's names, even where invisible characters were stripped.
         return {
-            name: values[clean] if name == clean else replace(values[clean], name=name)
+            name: values[clean] if name == clean else values[clean]._replace(name=name)
             for name, clean in cleaned.items()
         }
 

@@ -29,6 +29,8 @@ def row_error(row: Mapping[str, Any]) -> ItemError | None:
     """A row failed only if ``errorcode`` is non-zero or ``error`` is non-empty."""
     code = row.get("errorcode", row.get("errorCode"))
     error = row.get("error")
+    if not error and code in (None, 0, "0", ""):
+        return None  # the common case, decided early
     failed_code = code not in (None, 0, "0", "")
     failed_error = bool(error) and not (isinstance(error, str) and not error.strip())
     if not failed_code and not failed_error:

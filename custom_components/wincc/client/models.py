@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 type Scalar = bool | int | float | str
 
@@ -76,9 +77,12 @@ class ItemError:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class TagValue:
-    """A tag's value as read, with its normalized and raw quality, or its error."""
+class TagValue(NamedTuple):
+    """A tag's value as read, with its normalized and raw quality, or its error.
+
+    A named tuple: thousands are made and compared on every read, and a tuple is the
+    cheapest immutable record to build and to compare.
+    """
 
     name: str
     value: Scalar | None

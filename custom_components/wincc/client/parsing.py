@@ -62,7 +62,8 @@ _CLASSIC_KINDS = {
 
 def clean_name(name: str) -> str:
     """A tag name without byte-order marks or zero-width characters."""
-    return name.translate(_INVISIBLE).strip()
+    # The invisible characters are none of them ASCII: most names need no translation.
+    return name.strip() if name.isascii() else name.translate(_INVISIBLE).strip()
 
 
 def unified_kind(data_type: object) -> DataKind:
@@ -82,7 +83,7 @@ def parse_timestamp(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value)  # "Z" included
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
@@ -160,6 +161,8 @@ def item_error(raw: object) -> ItemError | None:
     if not isinstance(raw, dict):
         return ItemError("?", f"Unreadable error: {raw!r}")
     code = raw.get("code")
+    if code == "0":  # by far the most common answer
+        return None
     code_text = "" if code is None else str(code)
     if code_text in ("", "0"):
         return None
