@@ -22,6 +22,7 @@ from .client import (
     UnsupportedFeatureError,
     WinCCError,
 )
+from .const import PUSH_SAFETY_INTERVAL
 from .options import EntryOptions
 from .server_coordinator import WinCCServerCoordinator
 
@@ -111,6 +112,8 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
             # Caught up: what was pushed meanwhile follows, without what the read told.
             held, self._held = self._held, None
             self._set_transitions([*self.transitions, *self.ledger.apply(held)[0]])
+            if self.pushing:
+                self.update_interval = PUSH_SAFETY_INTERVAL
         if read_at is not None:
             self._log_since = read_at
             self.ledger.forget_ended_before(read_at - LOG_MEMORY)
@@ -161,9 +164,12 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
     @callback
     def push_started(self) -> None:
         """Subscribed (again): hold pushed changes until a read of the list and the log
-        has told what happened before, so that the order stays."""
+        has told what happened before, so that the order stays. A failed catch-up read
+        is tried again at the normal interval, so nothing waits for the slow one."""
         self._held = []
         super().push_started()
+        # Until a catch-up read succeeds, read at the normal interval, not the slow one.
+        self.update_interval = self.interval(self.options)
         self.refresh_soon("catch-up")
 
     @callback

@@ -148,3 +148,32 @@ async def test_the_tag_set_changes_through_the_options_flow(
     wincc_sim.write("Conveyor_Speed", 3.25)
     await until(hass, lambda: state(hass, SPEED) == "3.25")
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_failed_catch_up_read_is_tried_again_soon(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    alarm_events: list[dict[str, Any]],
+) -> None:
+    """Pushed alarms wait for the catch-up read after a (re)subscription; while that
+    read fails, alarms are read at the normal interval, not the slow safety one."""
+    entry = make_entry(**{OPT_PUSH: True})
+    await setup_entry(hass, entry)
+    await until(hass, lambda: state(hass, MODE) == "push")
+    alarms = entry.runtime_data.alarms
+    assert alarms is not None
+    await until(hass, lambda: alarms.update_interval == timedelta(minutes=5))
+    wincc_sim.faults(error_rate=1.0, error_status=500)  # HTTP fails; the socket stays open
+    alarms.push_started()  # as after a new subscription
+    await hass.async_block_till_done()
+    wincc_sim.write("Pump1_Fault", True)  # pushed, and held for the catch-up
+    await asyncio.sleep(0.3)
+    await alarms.async_refresh()
+    assert alarm_events == []
+    assert alarms.update_interval == timedelta(seconds=5)
+    wincc_sim.faults(error_rate=0.0)
+    await alarms.async_refresh()
+    assert summary(alarm_events) == [("raised", "HMI_RT_1::Pump1_Fault", 1)]
+    assert alarms.update_interval == timedelta(minutes=5)
+    await hass.config_entries.async_unload(entry.entry_id)
