@@ -60,6 +60,15 @@ def _kind(index: int) -> DataKind:
     return KINDS.get(TYPES[index % len(TYPES)], DataKind.TEXT)
 
 
+def tag_configs(server_type: str, count: int) -> dict[str, TagConfig]:
+    """The first ``count`` synthetic tags, as an entry exposes them."""
+    system = "HMI_RT_1::" if server_type == "unified" else ""
+    return {
+        f"{system}{_local(i)}": TagConfig(f"{system}{_local(i)}", _kind(i), f"Extra tag {i}")
+        for i in range(1, count + 1)
+    }
+
+
 def _changed_value(index: int, cycle: int) -> Any:
     """A value the tag has not had yet, of its type."""
     match TYPES[index % len(TYPES)]:
@@ -148,12 +157,9 @@ async def _measure_entry(
     cycles: int,
 ) -> dict[float, list[Cycle]]:
     """Cycles of one entry with ``size`` tags, per share changing."""
-    system = "HMI_RT_1::" if server_type == "unified" else ""
-    tags = {
-        f"{system}{_local(i)}": TagConfig(f"{system}{_local(i)}", _kind(i), f"Extra tag {i}")
-        for i in range(1, size + 1)
-    }
-    options = EntryOptions(scan_interval=3600, push=False, alarms=False).with_tags(tags)
+    options = EntryOptions(scan_interval=3600, push=False, alarms=False).with_tags(
+        tag_configs(server_type, size)
+    )
     counters = Counters()
     results: dict[float, list[Cycle]] = {}
     cycle_number = 0
