@@ -9,6 +9,7 @@ from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import frame
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -25,6 +26,7 @@ async def home_assistant() -> AsyncIterator[HomeAssistant]:
     """A running core that loads this repository's integration."""
     async with async_test_home_assistant() as hass:
         hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)  # allow custom integrations
+        frame.async_setup(hass)  # as a running core has it: integrations report through it
         await async_setup_component(hass, "network", {})  # the client session needs it
         yield hass
         await hass.async_stop(force=True)

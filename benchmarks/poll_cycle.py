@@ -35,6 +35,7 @@ import orjson
 from benchmarks.home_assistant import home_assistant, load_entry
 from benchmarks.loop_meter import metered_loop, rss_mib
 from benchmarks.sim_process import bare_reads, start_simulator
+from benchmarks.synthetic import TYPES, changed_values, local_name
 from custom_components.wincc.client import DataKind
 from custom_components.wincc.client.parsing import chunked
 from custom_components.wincc.client.transport import HttpTransport
@@ -48,12 +49,7 @@ from simulator.certificate import ensure_certificate
 MAX_TAGS = 10_000
 CHUNK = 1000  # the client's default chunk size
 KINDS = {"Real": DataKind.FLOAT, "DInt": DataKind.INTEGER, "Bool": DataKind.BOOL}
-TYPES = ("Real", "DInt", "Bool", "WString")  # the simulator's synthetic types, in turn
 SHARES = (0.0, 0.01, 1.0)
-
-
-def _local(index: int) -> str:
-    return f"Extra_{index:05d}"
 
 
 def _kind(index: int) -> DataKind:
@@ -63,23 +59,8 @@ def _kind(index: int) -> DataKind:
 def tag_configs(server_type: str, count: int) -> dict[str, TagConfig]:
     """The first ``count`` synthetic tags, as an entry exposes them."""
     system = "HMI_RT_1::" if server_type == "unified" else ""
-    return {
-        f"{system}{_local(i)}": TagConfig(f"{system}{_local(i)}", _kind(i), f"Extra tag {i}")
-        for i in range(1, count + 1)
-    }
-
-
-def _changed_value(index: int, cycle: int) -> Any:
-    """A value the tag has not had yet, of its type."""
-    match TYPES[index % len(TYPES)]:
-        case "Real":
-            return 1000.0 + cycle + index / 100_000
-        case "DInt":
-            return 100_000 + cycle
-        case "Bool":
-            return cycle % 2 == 0
-        case _:
-            return f"cycle {cycle}"
+    names = {i: f"{system}{local_name(i)}" for i in range(1, count + 1)}
+    return {name: TagConfig(name, _kind(i), f"Extra tag {i}") for i, name in names.items()}
 
 
 @dataclass
@@ -178,11 +159,7 @@ async def _measure_entry(
             results[share] = []
             for _ in range(cycles):
                 cycle_number += 1
-                await _sim_write(
-                    session,
-                    urls["unified"],
-                    {_local(i): _changed_value(i, cycle_number) for i in range(1, changing + 1)},
-                )
+                await _sim_write(session, urls["unified"], changed_values(changing, cycle_number))
                 before = (counters.requests, counters.states, counters.woken)
                 cycle = await _metered(coordinator.async_refresh, hass)
                 cycle.requests = counters.requests - before[0]
@@ -215,7 +192,7 @@ async def _measure_floor(
             token = (await answer.json())["data"]["login"]["token"]
         url = f"{urls['unified']}/graphql"
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        names = [f"HMI_RT_1::{_local(i)}" for i in range(1, size + 1)]
+        names = [f"HMI_RT_1::{local_name(i)}" for i in range(1, size + 1)]
         bodies = [
             orjson.dumps({"query": TAG_VALUES, "variables": {"n": list(c)}})
             for c in chunked(names, CHUNK)
@@ -226,7 +203,7 @@ async def _measure_floor(
             "Authorization": aiohttp.encode_basic_auth("operator", "operator"),
             "Content-Type": "application/json",
         }
-        names = [_local(i) for i in range(1, size + 1)]
+        names = [local_name(i) for i in range(1, size + 1)]
         bodies = [orjson.dumps({"variableNames": list(c)}) for c in chunked(names, CHUNK)]
     floor = []
 

@@ -34,7 +34,8 @@ async def bare_reads(
     return await asyncio.gather(*(one(body) for body in bodies))
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on loopback now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -45,7 +46,7 @@ async def start_simulator(
     state_dir: Path, extra_tags: int, *options: str
 ) -> tuple[asyncio.subprocess.Process, int, int]:
     """Start wincc-sim with ``extra_tags`` synthetic tags; its process and both ports."""
-    unified_port, classic_port = _free_port(), _free_port()
+    unified_port, classic_port = free_port(), free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -65,13 +66,22 @@ async def start_simulator(
         *options,
         stdout=asyncio.subprocess.DEVNULL,
     )
-    for _ in range(100):
+    try:
+        await listening(classic_port)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process, unified_port, classic_port
+
+
+async def listening(port: int) -> None:
+    """Wait (at most 20 s) until something listens on ``port`` on loopback."""
+    for _ in range(200):
         try:
-            _, writer = await asyncio.open_connection("127.0.0.1", classic_port)
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
         except OSError:
             await asyncio.sleep(0.1)
             continue
         writer.close()
-        return process, unified_port, classic_port
-    process.kill()
-    raise RuntimeError("wincc-sim did not start")
+        return
+    raise RuntimeError(f"nothing listens on port {port}")
