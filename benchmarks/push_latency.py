@@ -38,6 +38,7 @@ from simulator.certificate import ensure_certificate
 SETPOINT = "HMI_RT_1::Boiler.Setpoint"
 SETPOINT_ENTITY = "sensor.wincc_bench_bench_setpoint"
 ALARM_INTERVAL_SECONDS = 5.0  # the default alarm polling interval
+VALUE_INTERVAL_SECONDS = 10.0  # the default tag polling interval
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -86,6 +87,9 @@ async def _measure(
     rng = random.Random(7)
     async with aiohttp.ClientSession() as session:
         for index in range(changes):
+            if not push:
+                # Out of step with the polls, which the previous change lined up with.
+                await asyncio.sleep(rng.uniform(0, VALUE_INTERVAL_SECONDS))
             waiting_value[0] = 40.0 + (index % 2) + index / 1000 + (0.5 if push else 0.25)
             waiting["value"] = asyncio.get_running_loop().create_future()
             started = time.perf_counter()
