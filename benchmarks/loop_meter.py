@@ -2,7 +2,9 @@
 
 Every callback, task step and timer the loop runs goes through ``Handle._run``; the
 meter times each one while it is active. Home Assistant cannot answer anything during
-a step, so the longest step is what a user feels as a stall.
+a step, so the longest step is what a user feels as a stall. Garbage collection runs
+inside whatever step allocates when it is due, so the meter also times collections
+and reports the longest step without them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+import gc
 from pathlib import Path
 import time
 from typing import Any
@@ -23,6 +26,9 @@ class LoopUse:
     busy_ms: float = 0.0
     longest_ms: float = 0.0
     steps: int = 0
+    longest_in: str = ""  # what ran in the longest step
+    gc_ms: float = 0.0  # garbage collection, within the steps
+    longest_without_gc_ms: float = 0.0
 
 
 @contextmanager
@@ -30,8 +36,18 @@ def metered_loop() -> Iterator[LoopUse]:
     """Time every loop step until the block ends."""
     use = LoopUse()
     original = asyncio.events.Handle._run  # noqa: SLF001 - the one place every step passes
+    collecting = {"since": 0.0, "in_step": 0.0}
+
+    def on_gc(phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            collecting["since"] = time.perf_counter()
+        else:
+            took = (time.perf_counter() - collecting["since"]) * 1000
+            collecting["in_step"] += took
+            use.gc_ms += took
 
     def timed(handle: Any) -> None:
+        collecting["in_step"] = 0.0
         started = time.perf_counter()
         try:
             original(handle)
@@ -39,12 +55,17 @@ def metered_loop() -> Iterator[LoopUse]:
             took = (time.perf_counter() - started) * 1000
             use.busy_ms += took
             use.steps += 1
-            use.longest_ms = max(use.longest_ms, took)
+            if took > use.longest_ms:
+                use.longest_ms = took
+                use.longest_in = repr(handle)[:160]
+            use.longest_without_gc_ms = max(use.longest_without_gc_ms, took - collecting["in_step"])
 
     asyncio.events.Handle._run = timed  # type: ignore[method-assign]  # noqa: SLF001
+    gc.callbacks.append(on_gc)
     try:
         yield use
     finally:
+        gc.callbacks.remove(on_gc)
         asyncio.events.Handle._run = original  # type: ignore[method-assign]  # noqa: SLF001
 
 

@@ -73,6 +73,9 @@ class Cycle:
     longest_ms: float
     states: int = 0
     woken: int = 0
+    longest_in: str = ""
+    gc_ms: float = 0.0
+    longest_without_gc_ms: float = 0.0
 
 
 @dataclass
@@ -125,7 +128,15 @@ async def _metered(action: Callable[[], Awaitable[Any]], hass: HomeAssistant) ->
         await action()
         await hass.async_block_till_done()
         wall = (time.perf_counter() - started) * 1000
-    return Cycle(0, wall, use.busy_ms, use.longest_ms)
+    return Cycle(
+        0,
+        wall,
+        use.busy_ms,
+        use.longest_ms,
+        longest_in=use.longest_in,
+        gc_ms=use.gc_ms,
+        longest_without_gc_ms=use.longest_without_gc_ms,
+    )
 
 
 async def _measure_entry(
@@ -166,8 +177,9 @@ async def _measure_entry(
                 cycle.states = counters.states - before[1]
                 cycle.woken = counters.woken - before[2]
                 results[share].append(cycle)
+        # Unloaded, not removed: removing 10,000 entities at once overruns Home
+        # Assistant's own restored-state cleanup (more than 10,000 queued events).
         await hass.config_entries.async_unload(entry.entry_id)
-        await hass.config_entries.async_remove(entry.entry_id)
     return results
 
 
@@ -222,7 +234,13 @@ def _median(cycles: list[Cycle], pick: Callable[[Cycle], float]) -> float:
 
 
 def _print_size(
-    server_type: str, size: int, results: dict[float, list[Cycle]], floor: list[Cycle], rss: float
+    server_type: str,
+    size: int,
+    results: dict[float, list[Cycle]],
+    floor: list[Cycle],
+    rss: float,
+    *,
+    where: bool,
 ) -> None:
     floor_busy = _median(floor, lambda c: c.busy_ms)
     floor_wall = _median(floor, lambda c: c.wall_ms)
@@ -239,12 +257,16 @@ def _print_size(
             f"  wall {wall:7.1f} ms (x{wall / floor_wall:4.1f})"
             f"  busy {busy:7.1f} ms (x{busy / floor_busy:4.1f})"
             f"  longest step {_median(cycles, lambda c: c.longest_ms):6.1f} ms"
+            f" ({_median(cycles, lambda c: c.longest_without_gc_ms):5.1f} without GC,"
+            f" GC {_median(cycles, lambda c: c.gc_ms):5.1f} ms)"
             f"  states {_median(cycles, lambda c: c.states):>5.0f}/{changed}"
             f"  woken {_median(cycles, lambda c: c.woken):>5.0f}"
         )
+        if where:
+            print(f"      longest step in: {max(cycles, key=lambda c: c.longest_ms).longest_in}")
 
 
-async def run(cycles: int, sizes: list[int]) -> None:
+async def run(cycles: int, sizes: list[int], *, where: bool = False) -> None:
     """Start the simulator and Home Assistant; print every size and share."""
     state_dir = Path(tempfile.mkdtemp(prefix="wincc-cycle-"))
     certificate = ensure_certificate(state_dir)
@@ -264,7 +286,7 @@ async def run(cycles: int, sizes: list[int]) -> None:
                     )
                     rss = rss_mib()
                     floor = await _measure_floor(session, hass, server_type, urls, size, cycles)
-                    _print_size(server_type, size, results, floor, rss)
+                    _print_size(server_type, size, results, floor, rss, where=where)
     finally:
         process.terminate()
         await process.wait()
@@ -275,8 +297,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=5, help="cycles per size and share")
     parser.add_argument("--sizes", default="100,1000,10000", help="tag counts, comma-separated")
+    parser.add_argument("--where", action="store_true", help="say what ran in the longest step")
     args = parser.parse_args()
-    asyncio.run(run(args.cycles, [int(size) for size in args.sizes.split(",")]))
+    asyncio.run(run(args.cycles, [int(size) for size in args.sizes.split(",")], where=args.where))
 
 
 if __name__ == "__main__":

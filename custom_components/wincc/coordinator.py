@@ -40,7 +40,7 @@ _LOGGER = logging.getLogger(__name__)
 type TagListener = Callable[[list[TagConfig]], None]
 # Entities woken per loop step: a few milliseconds of state writes, so Home Assistant
 # stays responsive while thousands of tags change at once.
-WAKE_SLICE = 200
+WAKE_SLICE = 100
 
 
 class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
@@ -114,8 +114,9 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
             return
         self._waking.update(dict.fromkeys(changed))
         if self._waker is None or self._waker.done():
+            # Not eagerly: the first slice gets a loop step of its own too.
             self._waker = self.hass.async_create_task(
-                self._wake(), f"{self.name} wake", eager_start=True
+                self._wake(), f"{self.name} wake", eager_start=False
             )
 
     async def _wake(self) -> None:
