@@ -110,10 +110,12 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
             changed = [name for name in self._value_listeners if data.get(name) != heard.get(name)]
         # The data is replaced on every change, never changed in place.
         self._heard, self._heard_success = data, self.last_update_success
-        if not changed:
+        idle = self._waker is None or self._waker.done()
+        if idle and len(changed) <= WAKE_SLICE:
+            self._wake_now(changed)  # a few: at once, so a write's read-back shows at once
             return
         self._waking.update(dict.fromkeys(changed))
-        if self._waker is None or self._waker.done():
+        if idle:
             # Not eagerly: the first slice gets a loop step of its own too.
             self._waker = self.hass.async_create_task(
                 self._wake(), f"{self.name} wake", eager_start=False
@@ -122,12 +124,18 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
     async def _wake(self) -> None:
         """Wake the changed tags' listeners, ``WAKE_SLICE`` per loop step."""
         while self._waking:
-            for name in list(islice(self._waking, WAKE_SLICE)):
+            names = list(islice(self._waking, WAKE_SLICE))
+            for name in names:
                 del self._waking[name]
-                for update in list(self._value_listeners.get(name, ())):
-                    update()
+            self._wake_now(names)
             if self._waking:
                 await asyncio.sleep(0)
+
+    @callback
+    def _wake_now(self, names: list[str]) -> None:
+        for name in names:
+            for update in list(self._value_listeners.get(name, ())):
+                update()
 
     # --- pushed values -------------------------------------------------------------------
 

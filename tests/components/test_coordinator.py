@@ -185,7 +185,7 @@ async def test_only_changed_tags_wake_entities_and_write_states(
     wincc_sim.faults(paused=False)
     woken.clear()
     await entry.runtime_data.coordinator.async_refresh()
-    assert woken == []  # the first slice comes in a loop step of its own
+    assert woken == []  # more than a slice: the first comes in a loop step of its own
     await asyncio.sleep(0)
     assert len(woken) == WAKE_SLICE  # the rest wait for the next loop steps
     await hass.async_block_till_done()

@@ -62,6 +62,7 @@ async def test_polling_while_the_socket_is_down_and_back_to_push(
     assert coordinator.update_interval == timedelta(seconds=10)
     wincc_sim.write("Conveyor_ItemCount", 11)
     await coordinator.async_refresh()  # the next poll (the test's clock is real)
+    await hass.async_block_till_done()  # the entities are woken in steps of their own
     assert state(hass, CONVEYOR) == "11"
     wincc_sim.faults(websocket_down=False)
     await until(hass, lambda: state(hass, MODE) == "push")
@@ -170,10 +171,12 @@ async def test_a_failed_catch_up_read_is_tried_again_soon(
     wincc_sim.write("Pump1_Fault", True)  # pushed, and held for the catch-up
     await asyncio.sleep(0.3)
     await alarms.async_refresh()
+    await hass.async_block_till_done()
     assert alarm_events == []
     assert alarms.update_interval == timedelta(seconds=5)
     wincc_sim.faults(error_rate=0.0)
     await alarms.async_refresh()
+    await hass.async_block_till_done()
     assert summary(alarm_events) == [("raised", "HMI_RT_1::Pump1_Fault", 1)]
     assert alarms.update_interval == timedelta(minutes=5)
     await hass.config_entries.async_unload(entry.entry_id)

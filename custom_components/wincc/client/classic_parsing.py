@@ -8,7 +8,15 @@ import logging
 from typing import Any
 
 from .errors import ProtocolError
-from .models import HistoryValue, ItemError, Quality, TagInfo, TagValue, WriteResult
+from .models import (
+    HistoryValue,
+    ItemError,
+    Quality,
+    TagInfo,
+    TagValue,
+    WriteResult,
+    new_tag_value,
+)
 from .parsing import (
     as_int,
     as_scalar,
@@ -27,7 +35,9 @@ NO_ANSWER = ItemError("?", "No answer for this tag")
 
 def row_error(row: Mapping[str, Any]) -> ItemError | None:
     """A row failed only if ``errorcode`` is non-zero or ``error`` is non-empty."""
-    code = row.get("errorcode", row.get("errorCode"))
+    code = row.get("errorcode")
+    if code is None:
+        code = row.get("errorCode")
     error = row.get("error")
     if not error and code in (None, 0, "0", ""):
         return None  # the common case, decided early
@@ -40,8 +50,10 @@ def row_error(row: Mapping[str, Any]) -> ItemError | None:
 
 
 def _quality_raw(row: Mapping[str, Any]) -> int | None:
-    raw = row.get("qualitycode", row.get("qualityCode"))
-    return as_int(raw)
+    raw = row.get("qualitycode")
+    if raw is None:
+        raw = row.get("qualityCode")
+    return raw if type(raw) is int else as_int(raw)
 
 
 def _classic_value(name: str, row: object) -> TagValue:
@@ -51,7 +63,7 @@ def _classic_value(name: str, row: object) -> TagValue:
     if error is not None:
         return TagValue(name, None, Quality.BAD, error=error)
     raw_quality = _quality_raw(row)
-    return TagValue(
+    return new_tag_value(
         name,
         as_scalar(row.get("value")),
         quality_from_byte(raw_quality),

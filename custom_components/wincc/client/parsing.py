@@ -144,14 +144,17 @@ def quality_from_main(main: object) -> Quality:
     return {"UNCERTAIN": Quality.UNCERTAIN, "BAD": Quality.BAD}.get(main, Quality.UNKNOWN)
 
 
+_BY_MAIN_BITS = (Quality.BAD, Quality.UNCERTAIN, Quality.GOOD, Quality.GOOD)
+
+
 def quality_from_byte(code: object) -> Quality:
     """Normalize an OPC DA quality byte (``QQSSSSLL``): bits 7-6 are the main quality.
 
     A missing or unreadable byte is unknown, not bad.
     """
-    if isinstance(code, bool) or not isinstance(code, int) or not 0 <= code <= 255:
+    if type(code) is not int or not 0 <= code <= 255:
         return Quality.UNKNOWN
-    return (Quality.BAD, Quality.UNCERTAIN, Quality.GOOD, Quality.GOOD)[code >> 6]
+    return _BY_MAIN_BITS[code >> 6]
 
 
 def item_error(raw: object) -> ItemError | None:

@@ -16,7 +16,15 @@ from .errors import (
     ProtocolError,
     ServerError,
 )
-from .models import HistoryValue, ItemError, Quality, TagInfo, TagValue, WriteResult
+from .models import (
+    HistoryValue,
+    ItemError,
+    Quality,
+    TagInfo,
+    TagValue,
+    WriteResult,
+    new_tag_value,
+)
 from .parsing import (
     ARGUMENT_CODES,
     as_scalar,
@@ -134,7 +142,7 @@ def tag_value(name: str, row: object) -> TagValue:
         )
     quality = value.get("quality")
     main = quality.get("quality") if isinstance(quality, dict) else None
-    return TagValue(
+    return new_tag_value(
         name,
         as_scalar(value.get("value")),
         quality_from_main(main),
