@@ -43,6 +43,11 @@ type TagListener = Callable[[list[TagConfig]], None]
 WAKE_SLICE = 100
 
 
+@callback
+def _still_listening() -> None:
+    """The coordinator's own listener while tag entities listen per tag."""
+
+
 class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
     """Polls one WinCC server for every tag its entry exposes.
 
@@ -71,6 +76,7 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         # Tags whose listeners are still to be woken, in order, and who wakes them.
         self._waking: dict[str, None] = {}
         self._waker: asyncio.Task[None] | None = None
+        self._keep_polling: CALLBACK_TYPE | None = None  # removes the keep-alive listener
 
     async def _async_update_data(self) -> dict[str, TagValue]:
         """Read every exposed tag in as few requests as the client's chunking allows."""
@@ -87,6 +93,9 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
     @callback
     def async_add_value_listener(self, name: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call ``update`` when tag ``name`` changed, or availability did."""
+        if not self._value_listeners:
+            # Home Assistant polls only while the coordinator has a listener of its own.
+            self._keep_polling = self.async_add_listener(_still_listening)
         self._value_listeners.setdefault(name, []).append(update)
 
         @callback
@@ -95,6 +104,9 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
             listeners.remove(update)
             if not listeners:
                 del self._value_listeners[name]
+            if not self._value_listeners and self._keep_polling is not None:
+                self._keep_polling()
+                self._keep_polling = None
 
         return remove
 

@@ -8,6 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -344,3 +345,32 @@ async def test_update_entity_reads_the_server_now(
     )
     await hass.async_block_till_done()
     assert hass.states.get(LEVEL).state == "42.0"  # type: ignore[union-attr]
+
+
+async def test_polling_goes_on_without_the_update_mode_sensor(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Tag entities listen per tag; with the update-mode sensor disabled, nothing else
+    listens to the coordinator, and it must poll all the same."""
+    entry = make_entry(**{OPT_ALARMS: False})
+    entry.add_to_hass(hass)
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        "wincc",
+        f"{entry.entry_id}_update_mode",
+        config_entry=entry,
+        disabled_by=er.RegistryEntryDisabler.USER,
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.wincc_unified_update_mode") is None
+    wincc_sim.write("Tank1_Level", 33.0)
+    await poll(hass, freezer)
+    assert hass.states.get(LEVEL).state == "33.0"  # type: ignore[union-attr]
+    coordinator = entry.runtime_data.coordinator
+    await hass.config_entries.async_unload(entry.entry_id)
+    # Its own listener went with the last tag entity.
+    assert coordinator._listeners == {}
