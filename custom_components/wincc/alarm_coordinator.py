@@ -22,7 +22,6 @@ from .client import (
     UnsupportedFeatureError,
     WinCCError,
 )
-from .const import PUSH_SAFETY_INTERVAL
 from .options import EntryOptions
 from .server_coordinator import WinCCServerCoordinator
 
@@ -112,8 +111,7 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
             # Caught up: what was pushed meanwhile follows, without what the read told.
             held, self._held = self._held, None
             self._set_transitions([*self.transitions, *self.ledger.apply(held)[0]])
-            if self.pushing:
-                self.update_interval = PUSH_SAFETY_INTERVAL
+            self._adjust_interval()
         if read_at is not None:
             self._log_since = read_at
             self.ledger.forget_ended_before(read_at - LOG_MEMORY)
@@ -168,9 +166,12 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
         is tried again at the normal interval, so nothing waits for the slow one."""
         self._held = []
         super().push_started()
-        # Until a catch-up read succeeds, read at the normal interval, not the slow one.
-        self.update_interval = self.interval(self.options)
         self.refresh_soon("catch-up")
+
+    @property
+    def _awaiting_read(self) -> bool:
+        """Pushed changes are held until the catch-up read succeeds."""
+        return self._held is not None
 
     @callback
     def apply_pushed(self, notifications: Sequence[AlarmNotification]) -> None:

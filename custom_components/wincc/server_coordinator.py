@@ -83,11 +83,24 @@ class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
         """``push`` or ``polling``."""
         return "push" if self.pushing else "polling"
 
+    @property
+    def _awaiting_read(self) -> bool:
+        """Whether pushed data waits for a read (then the normal interval holds)."""
+        return False
+
+    def _adjust_interval(self) -> None:
+        """The slow safety net while push flows and nothing waits; else the normal one."""
+        self.update_interval = (
+            PUSH_SAFETY_INTERVAL
+            if self.pushing and not self._awaiting_read
+            else self.interval(self.options)
+        )
+
     @callback
     def push_started(self) -> None:
-        """Pushed data flows: poll only now and then, and read once to catch up."""
+        """Pushed data flows: poll only now and then."""
         self.pushing = True
-        self.update_interval = PUSH_SAFETY_INTERVAL
+        self._adjust_interval()
         self.async_update_listeners()
 
     @callback
@@ -96,7 +109,7 @@ class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
         if not self.pushing:
             return
         self.pushing = False
-        self.update_interval = self.interval(self.options)
+        self._adjust_interval()
         self.logger.info("%s polls until the server pushes again", self.name)
         self.async_update_listeners()
         self.refresh_soon("poll")
