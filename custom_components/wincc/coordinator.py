@@ -77,6 +77,8 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         self._waking: dict[str, None] = {}
         self._waker: asyncio.Task[None] | None = None
         self._keep_polling: CALLBACK_TYPE | None = None  # removes the keep-alive listener
+        # While some tags' values are merged in, the only ones that can have changed.
+        self._merging: Mapping[str, TagValue] | None = None
 
     async def _async_update_data(self) -> dict[str, TagValue]:
         """Read every exposed tag in as few requests as the client's chunking allows."""
@@ -119,7 +121,12 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
             changed = list(self._value_listeners)
         else:
             heard = self._heard
-            changed = [name for name in self._value_listeners if data.get(name) != heard.get(name)]
+            candidates = self._value_listeners if self._merging is None else self._merging
+            changed = [
+                name
+                for name in candidates
+                if name in self._value_listeners and data.get(name) != heard.get(name)
+            ]
         # The data is replaced on every change, never changed in place.
         self._heard, self._heard_success = data, self.last_update_success
         idle = self._waker is None or self._waker.done()
@@ -162,7 +169,16 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
     def _write_pushed(self) -> None:
         pushed, self._pushed = self._pushed, {}
         if pushed:
-            self.async_set_updated_data({**(self.data or {}), **pushed})
+            self._merge(pushed)
+
+    @callback
+    def _merge(self, values: Mapping[str, TagValue]) -> None:
+        """New values for some tags (pushed, or read back): only those are compared."""
+        self._merging = values
+        try:
+            self.async_set_updated_data({**(self.data or {}), **values})
+        finally:
+            self._merging = None
 
     # --- tags that appear later --------------------------------------------------------
 
@@ -249,7 +265,7 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
             )
             await self.async_request_refresh()
             return
-        self.async_set_updated_data({**(self.data or {}), **values})
+        self._merge(values)
 
     def diagnostics(self) -> Mapping[str, Any]:
         """Counters and settings for the diagnostics download."""
