@@ -39,9 +39,9 @@ def row_error(row: Mapping[str, Any]) -> ItemError | None:
     if code is None:
         code = row.get("errorCode")
     error = row.get("error")
-    if not error and code in (None, 0, "0", ""):
-        return None  # the common case, decided early
     failed_code = code not in (None, 0, "0", "")
+    if not failed_code and not error:
+        return None  # the common case, decided before looking closer at the error
     failed_error = bool(error) and not (isinstance(error, str) and not error.strip())
     if not failed_code and not failed_error:
         return None

@@ -106,10 +106,7 @@ def new_tag_value(
 ) -> TagValue:
     """A good read, built without the named tuple's keyword handling: the parsers make
     thousands per read."""
-    return _new_tuple(TagValue, (name, value, quality, quality_raw, timestamp, None))
-
-
-_new_tuple = tuple.__new__
+    return tuple.__new__(TagValue, (name, value, quality, quality_raw, timestamp, None))
 
 
 @dataclass(frozen=True, slots=True)
