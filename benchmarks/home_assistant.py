@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack, asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from typing import Any
+from unittest.mock import patch
 
 from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import frame
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
@@ -63,3 +66,39 @@ async def load_entry(
     if entry.state is not ConfigEntryState.LOADED:
         raise RuntimeError(f"{title} did not load: {entry.state} {entry.reason}")
     return entry
+
+
+@dataclass
+class Counts:
+    """Calls of the counted methods, and states the measured entities wrote."""
+
+    calls: int = 0
+    states: int = 0
+
+
+@contextmanager
+def counted(
+    hass: HomeAssistant, measured: Callable[[str], bool], *methods: tuple[type, str]
+) -> Iterator[Counts]:
+    """Count calls of ``methods`` (class, method name; they keep working) and the
+    states written by entities whose ID ``measured`` accepts."""
+    counts = Counts()
+
+    def counting(original: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            counts.calls += 1
+            return original(*args, **kwargs)  # a coroutine stays one, to be awaited
+
+        return call
+
+    @callback
+    def on_state(event: Event) -> None:
+        if measured(event.data["entity_id"]):
+            counts.states += 1
+
+    stop = hass.bus.async_listen("state_changed", on_state)
+    with ExitStack() as stack:
+        for owner, name in methods:
+            stack.enter_context(patch.object(owner, name, counting(getattr(owner, name))))
+        yield counts
+    stop()

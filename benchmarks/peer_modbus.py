@@ -19,20 +19,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 import sys
 import tempfile
-from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components.modbus.modbus import ModbusHub
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
-from benchmarks.home_assistant import home_assistant, load_entry
+from benchmarks.home_assistant import counted, home_assistant, load_entry
 from benchmarks.loop_meter import metered_loop
 from benchmarks.poll_cycle import tag_configs
 from benchmarks.sim_process import free_port, listening, start_simulator
@@ -73,45 +71,25 @@ async def _process(*command: str) -> AsyncIterator[None]:
         await process.wait()
 
 
-@contextmanager
-def _counting(hass: HomeAssistant) -> Iterator[dict[str, int]]:
-    """Count requests of both integrations, and states written by the measured
-    entities (both arms name theirs ``<domain>.peer_...``)."""
-    counts = {"requests": 0, "states": 0}
-    request, pb_call = HttpTransport.request, ModbusHub.async_pb_call
-
-    async def counting_request(transport: HttpTransport, *args: Any, **kwargs: Any) -> Any:
-        counts["requests"] += 1
-        return await request(transport, *args, **kwargs)
-
-    async def counting_pb_call(hub: ModbusHub, *args: Any, **kwargs: Any) -> Any:
-        counts["requests"] += 1
-        return await pb_call(hub, *args, **kwargs)
-
-    @callback
-    def on_state(event: Event) -> None:
-        if event.data["entity_id"].partition(".")[2].startswith("peer_"):
-            counts["states"] += 1
-
-    stop = hass.bus.async_listen("state_changed", on_state)
-    with (
-        patch.object(HttpTransport, "request", counting_request),
-        patch.object(ModbusHub, "async_pb_call", counting_pb_call),
-    ):
-        yield counts
-    stop()
-
-
 async def _stretch(hass: HomeAssistant, interval: float, cycles: int, values: int) -> Figures:
     """Meter the loop over ``cycles`` intervals, after one to settle."""
     await asyncio.sleep(interval)
-    with _counting(hass) as counts, metered_loop() as use:
+    # Both arms name their entities <domain>.peer_...
+    with (
+        counted(
+            hass,
+            lambda entity_id: entity_id.partition(".")[2].startswith("peer_"),
+            (HttpTransport, "request"),
+            (ModbusHub, "async_pb_call"),
+        ) as counts,
+        metered_loop() as use,
+    ):
         await asyncio.sleep(interval * cycles)
     return Figures(
-        counts["requests"] / cycles,
+        counts.calls / cycles,
         use.busy_ms / cycles,
         use.longest_ms,
-        counts["states"] / cycles,
+        counts.states / cycles,
         values,
     )
 

@@ -18,21 +18,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 import statistics
 import tempfile
 import time
 from typing import Any
-from unittest.mock import patch
 
 import aiohttp
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 import orjson
 
-from benchmarks.home_assistant import home_assistant, load_entry
+from benchmarks.home_assistant import counted, home_assistant, load_entry
 from benchmarks.loop_meter import metered_loop, rss_mib
 from benchmarks.sim_process import bare_reads, start_simulator
 from benchmarks.synthetic import TYPES, changed_values, local_name
@@ -78,44 +76,6 @@ class Cycle:
     longest_without_gc_ms: float = 0.0
 
 
-@dataclass
-class Counters:
-    """Requests sent, states written and entities woken, while counting."""
-
-    requests: int = 0
-    states: int = 0
-    woken: int = 0
-    entity_ids: set[str] = field(default_factory=set)
-
-
-@contextmanager
-def _counted(hass: HomeAssistant, counters: Counters) -> Iterator[None]:
-    """Count requests, WinCC states written and entity wake-ups."""
-    request = HttpTransport.request
-    woken = WinCCTagEntity._handle_coordinator_update  # noqa: SLF001
-
-    async def counting_request(transport: HttpTransport, *args: Any, **kwargs: Any) -> Any:
-        counters.requests += 1
-        return await request(transport, *args, **kwargs)
-
-    def counting_wake(entity: WinCCTagEntity) -> None:
-        counters.woken += 1
-        woken(entity)
-
-    @callback
-    def on_state(event: Event) -> None:
-        if event.data["entity_id"] in counters.entity_ids:
-            counters.states += 1
-
-    stop = hass.bus.async_listen("state_changed", on_state)
-    with (
-        patch.object(HttpTransport, "request", counting_request),
-        patch.object(WinCCTagEntity, "_handle_coordinator_update", counting_wake),
-    ):
-        yield
-    stop()
-
-
 async def _sim_write(session: aiohttp.ClientSession, base: str, values: dict[str, Any]) -> None:
     async with session.post(f"{base}/_sim/tags", json={"values": values}, ssl=False) as answer:
         answer.raise_for_status()
@@ -152,30 +112,34 @@ async def _measure_entry(
     options = EntryOptions(scan_interval=3600, push=False, alarms=False).with_tags(
         tag_configs(server_type, size)
     )
-    counters = Counters()
+    entity_ids: set[str] = set()
     results: dict[float, list[Cycle]] = {}
     cycle_number = 0
-    with _counted(hass, counters):  # before the entities subscribe, so wake-ups count
+    # Before the entities subscribe, so that wake-ups count.
+    with (
+        counted(hass, entity_ids.__contains__, (HttpTransport, "request")) as counts,
+        counted(hass, lambda _: False, (WinCCTagEntity, "_handle_coordinator_update")) as wakes,
+    ):
         entry = await load_entry(
             hass, server_type, urls[server_type], fingerprint, options, f"Cycle {server_type}"
         )
         coordinator: WinCCCoordinator = entry.runtime_data.coordinator
-        counters.entity_ids = {
+        entity_ids.update(
             state.entity_id
             for state in hass.states.async_all()
             if state.entity_id.split(".", 1)[1].startswith("cycle_")
-        }
+        )
         for share in SHARES:
             changing = round(size * share)
             results[share] = []
             for _ in range(cycles):
                 cycle_number += 1
                 await _sim_write(session, urls["unified"], changed_values(changing, cycle_number))
-                before = (counters.requests, counters.states, counters.woken)
+                before = (counts.calls, counts.states, wakes.calls)
                 cycle = await _metered(coordinator.async_refresh, hass)
-                cycle.requests = counters.requests - before[0]
-                cycle.states = counters.states - before[1]
-                cycle.woken = counters.woken - before[2]
+                cycle.requests = counts.calls - before[0]
+                cycle.states = counts.states - before[1]
+                cycle.woken = wakes.calls - before[2]
                 results[share].append(cycle)
         # Unloaded, not removed: removing 10,000 entities at once overruns Home
         # Assistant's own restored-state cleanup (more than 10,000 queued events).
