@@ -18,6 +18,8 @@ from pathlib import Path
 import time
 from typing import Any
 
+OLDEST_GENERATION = len(gc.get_count()) - 1
+
 
 @dataclass
 class LoopUse:
@@ -29,6 +31,8 @@ class LoopUse:
     longest_in: str = ""  # what ran in the longest step
     gc_ms: float = 0.0  # garbage collection, within the steps
     longest_without_gc_ms: float = 0.0
+    full_collections: int = 0  # of the oldest generation, which walk the whole heap
+    longest_full_ms: float = 0.0
 
 
 @contextmanager
@@ -38,13 +42,16 @@ def metered_loop() -> Iterator[LoopUse]:
     original = asyncio.events.Handle._run  # noqa: SLF001 - the one place every step passes
     collecting = {"since": 0.0, "in_step": 0.0}
 
-    def on_gc(phase: str, _info: dict[str, Any]) -> None:
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
             collecting["since"] = time.perf_counter()
         else:
             took = (time.perf_counter() - collecting["since"]) * 1000
             collecting["in_step"] += took
             use.gc_ms += took
+            if info["generation"] == OLDEST_GENERATION:
+                use.full_collections += 1
+                use.longest_full_ms = max(use.longest_full_ms, took)
 
     def timed(handle: Any) -> None:
         collecting["in_step"] = 0.0

@@ -2,7 +2,8 @@
 
 For a 1,000-row chunk of each server type, as the simulator answers it, it prints the
 best and the mean time per tag over many rounds (the mean includes garbage
-collection, which a busy Home Assistant pays too).
+collection, which a busy Home Assistant pays too): once with every row new, and once
+with every row as the last read gave it, which is most rows of a poll.
 
 Usage: .venv/bin/python -m benchmarks.parse_cost [--rounds 200]
 """
@@ -15,7 +16,10 @@ import statistics
 import time
 from typing import Any
 
+import orjson
+
 from custom_components.wincc.client.classic_parsing import parse_value_rows
+from custom_components.wincc.client.parsing import ParsedRows
 from custom_components.wincc.client.unified_parsing import parse_tag_values
 
 ROWS = 1000
@@ -71,12 +75,26 @@ def main() -> None:
     rounds = parser.parse_args().rounds
     unified_rows, unified_names = _unified()
     classic_rows, classic_names = _classic()
-    for face, parse in (
-        ("Unified", lambda: parse_tag_values(unified_rows, unified_names)),
-        ("classic", lambda: parse_value_rows(classic_rows, classic_names)),
+    # The last read's rows: equal to this read's, but decoded from another answer.
+    unified_seen, classic_seen = ParsedRows(), ParsedRows()
+    parse_tag_values(orjson.loads(orjson.dumps(unified_rows)), unified_names, unified_seen)
+    parse_value_rows(orjson.loads(orjson.dumps(classic_rows)), classic_names, classic_seen)
+    for face, rows, parse in (
+        ("Unified", "new", lambda: parse_tag_values(unified_rows, unified_names)),
+        (
+            "Unified",
+            "unchanged",
+            lambda: parse_tag_values(unified_rows, unified_names, unified_seen),
+        ),
+        ("classic", "new", lambda: parse_value_rows(classic_rows, classic_names)),
+        (
+            "classic",
+            "unchanged",
+            lambda: parse_value_rows(classic_rows, classic_names, classic_seen),
+        ),
     ):
         best, mean = _per_tag_us(parse, rounds)
-        print(f"{face:8} best {best:5.2f} us/tag  mean {mean:5.2f} us/tag")
+        print(f"{face:8} {rows:9} rows: best {best:5.2f} us/tag  mean {mean:5.2f} us/tag")
 
 
 if __name__ == "__main__":

@@ -74,6 +74,7 @@ class Cycle:
     longest_in: str = ""
     gc_ms: float = 0.0
     longest_without_gc_ms: float = 0.0
+    full_collections: int = 0
 
 
 async def _sim_write(session: aiohttp.ClientSession, base: str, values: dict[str, Any]) -> None:
@@ -96,6 +97,7 @@ async def _metered(action: Callable[[], Awaitable[Any]], hass: HomeAssistant) ->
         longest_in=use.longest_in,
         gc_ms=use.gc_ms,
         longest_without_gc_ms=use.longest_without_gc_ms,
+        full_collections=use.full_collections,
     )
 
 
@@ -222,7 +224,8 @@ def _print_size(
             f"  busy {busy:7.1f} ms (x{busy / floor_busy:4.1f})"
             f"  longest step {_median(cycles, lambda c: c.longest_ms):6.1f} ms"
             f" ({_median(cycles, lambda c: c.longest_without_gc_ms):5.1f} without GC,"
-            f" GC {_median(cycles, lambda c: c.gc_ms):5.1f} ms)"
+            f" GC {_median(cycles, lambda c: c.gc_ms):5.1f} ms,"
+            f" full {sum(c.full_collections for c in cycles)}/{len(cycles)} cycles)"
             f"  states {_median(cycles, lambda c: c.states):>5.0f}/{changed}"
             f"  woken {_median(cycles, lambda c: c.woken):>5.0f}"
         )

@@ -122,10 +122,13 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         else:
             heard = self._heard
             candidates = self._value_listeners if self._merging is None else self._merging
+            # The client gives back the same object for an unchanged row: checked first.
             changed = [
                 name
                 for name in candidates
-                if name in self._value_listeners and data.get(name) != heard.get(name)
+                if (new := data.get(name)) is not (old := heard.get(name))
+                and new != old
+                and name in self._value_listeners
             ]
         # The data is replaced on every change, never changed in place.
         self._heard, self._heard_success = data, self.last_update_success

@@ -17,6 +17,7 @@ from custom_components.wincc.client import (
     unified_parsing as unified,
 )
 from custom_components.wincc.client.parsing import (
+    ParsedRows,
     as_int,
     check_values,
     parse_timestamp,
@@ -106,6 +107,53 @@ def test_unified_rows_without_names_match_by_position() -> None:
     assert values["A"].quality is Quality.GOOD
     assert values["B"].error is not None
     assert values["C"].error is not None
+
+
+def _unified_row(name: str, value: float) -> dict[str, Any]:
+    return {"name": name, "value": {"value": value, "quality": {"quality": "GOOD_CASCADE"}}}
+
+
+@pytest.mark.parametrize(
+    ("parse", "row"),
+    [
+        (
+            classic.parse_value_rows,
+            lambda name, value: {**ROW, "variableName": name, "value": value},
+        ),
+        (unified.parse_tag_values, _unified_row),
+    ],
+    ids=["classic", "unified"],
+)
+def test_unchanged_rows_give_back_the_last_value(
+    parse: Callable[..., dict[str, Any]], row: Callable[[str, float], dict[str, Any]]
+) -> None:
+    """An equal row (decoded anew) gives back the very value parsed last time; a changed
+    row is parsed again; order, gaps and rows as they were are all still honoured."""
+    parsed = ParsedRows()
+    first = parse([row("A", 1.0), row("B", 2.0)], ["A", "B"], parsed)
+    again = parse([row("A", 1.0), row("B", 3.0)], ["A", "B"], parsed)
+    assert again["A"] is first["A"]
+    assert again["B"] is not first["B"]
+    assert again["B"].value == 3.0
+    # Out of order, with a gap: matched by name, the gap is an error, A still the same.
+    shuffled = parse([row("B", 3.0), row("A", 1.0)], ["A", "B", "C"], parsed)
+    assert shuffled["A"] is first["A"]
+    assert shuffled["B"] is again["B"]
+    assert shuffled["C"].error is not None
+    assert shuffled["C"].error.description == "No answer for this tag"
+    # Back to the first row: a value equal to the first, parsed anew.
+    back = parse([row("A", 1.0), row("B", 2.0)], ["A", "B"], parsed)
+    assert back["B"] == first["B"]
+    # Without a memory, nothing is shared.
+    assert parse([row("A", 1.0)], ["A"])["A"] is not first["A"]
+
+
+def test_classic_rows_with_invisible_characters_still_match() -> None:
+    """A row named with a byte-order mark is not in the asked order, but still matches."""
+    values = classic.parse_value_rows(
+        [{**ROW, "variableName": "\ufeffTank1_Level"}], ["Tank1_Level"], ParsedRows()
+    )
+    assert values["Tank1_Level"].value == 72.4
 
 
 def test_unified_error_code_zero_is_success() -> None:

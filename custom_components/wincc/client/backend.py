@@ -32,7 +32,7 @@ from .models import (
     TagValue,
     WriteResult,
 )
-from .parsing import check_values, chunked, matches
+from .parsing import ParsedRows, check_values, chunked, matches
 from .push import Backoff, PushFeed, PushHandler
 from .transport import HttpTransport, ServerAddress
 
@@ -74,6 +74,7 @@ class WinCCClient(ABC):
         self._session_lock = asyncio.Lock()
         # Data types learned from browsing or reading; writes are checked against them.
         self._kinds: dict[str, DataKind] = {}
+        self._parsed = ParsedRows()  # each tag's last row, not parsed again while unchanged
         self.capabilities: frozenset[Capability] = self.offers
         self._capabilities_learned = False
 

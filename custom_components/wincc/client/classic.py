@@ -122,30 +122,34 @@ class ClassicClient(WinCCClient):
 
     async def _read_chunk(self, names: Sequence[str]) -> dict[str, TagValue]:
         """``POST tagManagement/Values``; names lose invisible characters on the way."""
-        cleaned = {name: clean_name(name) for name in names}
-        asked = list(dict.fromkeys(cleaned.values()))
+        cleaned = [clean_name(name) for name in names]
+        asked = list(dict.fromkeys(cleaned))
         body = await self._send("POST", "tagManagement/Values", json={"variableNames": asked})
         if body.strip():
             payload = decode_json(body, "tagManagement/Values")
             self._remember_kinds(payload, asked)
-            values = parse_value_rows(payload, asked)
+            values = parse_value_rows(payload, asked, self._parsed)
         else:
             # An unknown name can empty the whole answer: ask tag by tag to find it.
             _LOGGER.debug("Empty answer for %d tags; reading them one by one", len(asked))
             values = dict(
                 zip(asked, await asyncio.gather(*(self._read_one(n) for n in asked)), strict=True)
             )
+        if cleaned == list(names):
+            return values  # the usual case: every name was clean already
         # Answer under the caller's names, even where invisible characters were stripped.
         return {
             name: values[clean] if name == clean else values[clean]._replace(name=name)
-            for name, clean in cleaned.items()
+            for name, clean in zip(names, cleaned, strict=True)
         }
 
     async def _read_one(self, name: str) -> TagValue:
         body = await self._send("GET", f"tagManagement/Value/{quote(name, safe='')}")
         if not body.strip():
             return TagValue(name, None, Quality.BAD, error=ItemError("2", "Unknown tag"))
-        return parse_value_rows(decode_json(body, "tagManagement/Value"), [name])[name]
+        return parse_value_rows(decode_json(body, "tagManagement/Value"), [name], self._parsed)[
+            name
+        ]
 
     def _remember_kinds(self, payload: object, names: Sequence[str]) -> None:
         """Learn the data types of tags read for the first time (checked on writes)."""

@@ -3,7 +3,7 @@ archives, logged values and alarm messages. Lenient where the reference is unsur
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 import logging
 from typing import Any
 
@@ -18,19 +18,19 @@ from .models import (
     new_tag_value,
 )
 from .parsing import (
+    ParsedRows,
     as_int,
     as_scalar,
     as_text,
     classic_kind,
     clean_name,
     expect_list,
+    in_asked_order,
     parse_timestamp,
     quality_from_byte,
 )
 
 _LOGGER = logging.getLogger(__name__)
-
-NO_ANSWER = ItemError("?", "No answer for this tag")
 
 
 def row_error(row: Mapping[str, Any]) -> ItemError | None:
@@ -87,15 +87,21 @@ def rows_by_name(payload: object) -> dict[str, dict[str, Any]]:
     }
 
 
-def parse_value_rows(payload: object, names: Sequence[str]) -> dict[str, TagValue]:
-    """Value rows matched to the asked (cleaned) names; gaps become per-tag errors."""
-    by_name = rows_by_name(payload)
-    return {
-        name: _classic_value(name, by_name[name])
-        if name in by_name
-        else TagValue(name, None, Quality.BAD, error=NO_ANSWER)
-        for name in names
-    }
+def parse_value_rows(
+    payload: object, names: Sequence[str], parsed: ParsedRows | None = None
+) -> dict[str, TagValue]:
+    """Value rows matched to the asked (cleaned) names; gaps become per-tag errors.
+
+    ``parsed`` holds the rows of earlier reads, so that unchanged rows are not parsed again.
+    """
+    rows = _rows(payload)
+    if in_asked_order(rows, names, "variableName"):
+        answered: Iterable[tuple[str, object]] = zip(names, rows, strict=True)
+    else:
+        by_name = rows_by_name(rows)
+        answered = ((name, by_name[name]) for name in names if name in by_name)
+    memo = parsed if parsed is not None else ParsedRows()
+    return memo.values(names, answered, _classic_value)
 
 
 def parse_write_rows(payload: object, names: Sequence[str]) -> dict[str, WriteResult]:

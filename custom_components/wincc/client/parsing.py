@@ -7,14 +7,14 @@ caller's bad value).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 import math
 from typing import Any, TypedDict
 
 from .errors import InvalidArgumentError, NotFoundError, ProtocolError, ServerError, WinCCError
-from .models import DataKind, ItemError, Quality, Scalar
+from .models import DataKind, ItemError, Quality, Scalar, TagValue
 
 # Per-item error codes both APIs use: 2 "cannot resolve name", 3 and 30x bad arguments.
 UNKNOWN_NAME_CODE = "2"
@@ -23,6 +23,8 @@ ARGUMENT_CODES = frozenset({"3", "301", "302", "303"})
 # JSON decoders give plain dicts and lists; checking the concrete types is much faster
 # than checking the abstract ones, and parsing runs for every tag of every poll.
 _SCALARS = (bool, int, float, str)
+
+NO_ANSWER = ItemError("?", "No answer for this tag")
 
 # Names carrying these fail silently on the classic service, so they are stripped.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
@@ -58,6 +60,52 @@ _CLASSIC_KINDS = {
     10: DataKind.TEXT,
     11: DataKind.TEXT,
 }
+
+
+class ParsedRows:
+    """Each tag's last answer row and the value parsed from it.
+
+    Most rows of a poll repeat the last one unchanged. Those are not parsed again, and
+    they give back the same ``TagValue`` object, so a caller can tell by identity that
+    nothing changed. A row is kept per tag the client reads, nothing more.
+    """
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        """Start with no rows."""
+        self._last: dict[str, tuple[object, TagValue]] = {}
+
+    def values(
+        self,
+        names: Sequence[str],
+        answered: Iterable[tuple[str, object]],
+        parse: Callable[[str, object], TagValue],
+    ) -> dict[str, TagValue]:
+        """A value for every name: ``parse(name, row)`` for each answered row that
+        changed, the last value for one that did not, and an error for the rest."""
+        last = self._last
+        values: dict[str, TagValue] = {}
+        for name, row in answered:
+            seen = last.get(name)
+            if seen is not None and seen[0] == row:
+                values[name] = seen[1]
+            else:
+                value = values[name] = parse(name, row)
+                last[name] = (row, value)
+        if len(values) < len(names):
+            for name in names:
+                if name not in values:
+                    values[name] = TagValue(name, None, Quality.BAD, error=NO_ANSWER)
+        return values
+
+
+def in_asked_order(rows: Sequence[Any], names: Sequence[str], key: str) -> bool:
+    """Whether the rows are named ``names`` by their ``key``, in order: the usual answer."""
+    try:
+        return [row[key] for row in rows] == list(names)
+    except (TypeError, KeyError):  # a row that is not an object, or has no name
+        return False
 
 
 def clean_name(name: str) -> str:

@@ -185,9 +185,8 @@ class UnifiedClient(WinCCClient):
     # --- operations -------------------------------------------------------------------
 
     async def _read_chunk(self, names: Sequence[str]) -> dict[str, TagValue]:
-        return parse_tag_values(
-            await self._call(TAG_VALUES, {"n": list(names)}, "tagValues"), names
-        )
+        answer = await self._call(TAG_VALUES, {"n": list(names)}, "tagValues")
+        return parse_tag_values(answer, names, self._parsed)
 
     async def _write(self, values: Mapping[str, Scalar]) -> dict[str, WriteResult]:
         payload = [{"name": name, "value": value} for name, value in values.items()]

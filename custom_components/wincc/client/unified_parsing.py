@@ -3,7 +3,7 @@ history, alarms and acknowledgments. Lenient where the reference is unsure."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 import logging
@@ -27,9 +27,11 @@ from .models import (
 )
 from .parsing import (
     ARGUMENT_CODES,
+    ParsedRows,
     as_scalar,
     as_text,
     expect_list,
+    in_asked_order,
     item_error,
     parse_timestamp,
     quality_from_main,
@@ -151,22 +153,27 @@ def tag_value(name: str, row: object) -> TagValue:
     )
 
 
-def parse_tag_values(payload: object, names: Sequence[str]) -> dict[str, TagValue]:
-    """Rows of ``tagValues``, matched to the asked names; gaps become per-tag errors."""
+def parse_tag_values(
+    payload: object, names: Sequence[str], parsed: ParsedRows | None = None
+) -> dict[str, TagValue]:
+    """Rows of ``tagValues``, matched to the asked names; gaps become per-tag errors.
+
+    ``parsed`` holds the rows of earlier reads, so that unchanged rows are not parsed again.
+    """
     rows = expect_list(payload, "tagValues")
-    by_name: dict[str, object] = {}
-    for index, row in enumerate(rows):
-        name = row.get("name") if isinstance(row, dict) else None
-        if isinstance(name, str):
-            by_name[name] = row
-        elif index < len(names):
-            by_name.setdefault(names[index], row)
-    return {
-        name: tag_value(name, by_name[name])
-        if name in by_name
-        else TagValue(name, None, Quality.BAD, error=ItemError("?", "No answer for this tag"))
-        for name in names
-    }
+    if in_asked_order(rows, names, "name"):
+        answered: Iterable[tuple[str, object]] = zip(names, rows, strict=True)
+    else:
+        by_name: dict[str, object] = {}
+        for index, row in enumerate(rows):
+            name = row.get("name") if isinstance(row, dict) else None
+            if isinstance(name, str):
+                by_name[name] = row
+            elif index < len(names):
+                by_name.setdefault(names[index], row)
+        answered = ((name, by_name[name]) for name in names if name in by_name)
+    memo = parsed if parsed is not None else ParsedRows()
+    return memo.values(names, answered, tag_value)
 
 
 def parse_write_results(payload: object, names: Sequence[str]) -> dict[str, WriteResult]:
