@@ -47,11 +47,12 @@ class WinCCTagEntity(Entity):
         self._attr_device_info = tag_device(coordinator.hass, entry, tag)
         self._attr_name = name_within_device(tag.entity_name, self._attr_device_info.get("name"))
         self._written: tuple[object, ...] | None = None
+        # The reading of this tag the entity last heard of; a state write reads it often.
+        self.tag_value: TagValue | None = None
 
-    @property
-    def tag_value(self) -> TagValue | None:
-        """The latest reading of this entity's tag."""
-        return (self.coordinator.data or {}).get(self.tag.name)
+    @callback
+    def _hear(self) -> None:
+        self.tag_value = (self.coordinator.data or {}).get(self.tag.name)
 
     @property
     def available(self) -> bool:
@@ -81,6 +82,7 @@ class WinCCTagEntity(Entity):
     async def async_added_to_hass(self) -> None:
         """Listen to this tag, and remember what the first state shows."""
         await super().async_added_to_hass()
+        self._hear()
         self._written = self._state_key()
         self.async_on_remove(
             self.coordinator.async_add_value_listener(
@@ -95,6 +97,7 @@ class WinCCTagEntity(Entity):
     @callback
     def _handle_coordinator_update(self) -> None:
         """Write a state only when this tag's value, quality or availability changed."""
+        self._hear()
         key = self._state_key()
         if key != self._written:
             self._written = key
