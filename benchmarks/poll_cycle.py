@@ -12,6 +12,7 @@ The floor is measured in the same run: the same chunked requests with bare aioht
 decoding the JSON only, metered the same way. Ratios are to the floor.
 
 Usage: .venv/bin/python -m benchmarks.poll_cycle [--cycles 5] [--sizes 100,1000,10000]
+       [--types unified,classic] [--where]
 """
 
 from __future__ import annotations
@@ -233,7 +234,9 @@ def _print_size(
             print(f"      longest step in: {max(cycles, key=lambda c: c.longest_ms).longest_in}")
 
 
-async def run(cycles: int, sizes: list[int], *, where: bool = False) -> None:
+async def run(
+    cycles: int, sizes: list[int], server_types: list[str], *, where: bool = False
+) -> None:
     """Start the simulator and Home Assistant; print every size and share."""
     state_dir = Path(tempfile.mkdtemp(prefix="wincc-cycle-"))
     certificate = ensure_certificate(state_dir)
@@ -246,7 +249,7 @@ async def run(cycles: int, sizes: list[int], *, where: bool = False) -> None:
     }
     try:
         async with home_assistant() as hass, aiohttp.ClientSession() as session:
-            for server_type in ("unified", "classic"):
+            for server_type in server_types:
                 for size in sizes:
                     results = await _measure_entry(
                         hass, session, server_type, urls, certificate.fingerprint, size, cycles
@@ -264,9 +267,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=5, help="cycles per size and share")
     parser.add_argument("--sizes", default="100,1000,10000", help="tag counts, comma-separated")
+    parser.add_argument("--types", default="unified,classic", help="server types, comma-separated")
     parser.add_argument("--where", action="store_true", help="say what ran in the longest step")
     args = parser.parse_args()
-    asyncio.run(run(args.cycles, [int(size) for size in args.sizes.split(",")], where=args.where))
+    sizes = [int(size) for size in args.sizes.split(",")]
+    asyncio.run(run(args.cycles, sizes, args.types.split(","), where=args.where))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 import logging
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -53,6 +54,16 @@ MAX_PAGES = 10_000
 # How many rows of the short-term alarm archive to look through after an outage.
 ARCHIVE_ROWS = 1000
 PROBE_PATH = "tagManagement/Connections?itemLimit=1"
+
+
+@lru_cache(maxsize=256)
+def _cleaned(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each name without invisible characters, and those names once each, to ask for.
+
+    Polls ask for the same chunks again and again, so this is remembered.
+    """
+    cleaned = tuple(clean_name(name) for name in names)
+    return cleaned, tuple(dict.fromkeys(cleaned))
 
 
 class ClassicClient(WinCCClient):
@@ -122,8 +133,8 @@ class ClassicClient(WinCCClient):
 
     async def _read_chunk(self, names: Sequence[str]) -> dict[str, TagValue]:
         """``POST tagManagement/Values``; names lose invisible characters on the way."""
-        cleaned = [clean_name(name) for name in names]
-        asked = list(dict.fromkeys(cleaned))
+        chunk = tuple(names)
+        cleaned, asked = _cleaned(chunk)
         body = await self._send("POST", "tagManagement/Values", json={"variableNames": asked})
         if body.strip():
             payload = decode_json(body, "tagManagement/Values")
@@ -135,7 +146,7 @@ class ClassicClient(WinCCClient):
             values = dict(
                 zip(asked, await asyncio.gather(*(self._read_one(n) for n in asked)), strict=True)
             )
-        if cleaned == list(names):
+        if cleaned == chunk:
             return values  # the usual case: every name was clean already
         # Answer under the caller's names, even where invisible characters were stripped.
         return {
