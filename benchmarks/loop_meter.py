@@ -82,3 +82,11 @@ def rss_mib() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def full_collection_ms() -> float:
+    """How long a full garbage collection of this process's heap takes now."""
+    gc.collect()  # what is garbage now does not count
+    started = time.perf_counter()
+    gc.collect()
+    return (time.perf_counter() - started) * 1000

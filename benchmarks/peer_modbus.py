@@ -52,11 +52,21 @@ class Figures:
     longest_ms: float
     states: float
     values: int
+    gc_ms: float = 0.0
+    full_collections: int = 0
+    longest_without_gc_ms: float = 0.0
+    longest_in: str = ""
 
     @property
     def busy_us_per_value(self) -> float:
         """Loop time per value polled."""
         return self.busy_ms * 1000 / self.values
+
+    @property
+    def busy_without_gc_us_per_value(self) -> float:
+        """Loop time per value polled, garbage collection left out: a full collection
+        walks the whole process's heap, and falls in whichever arm allocates when due."""
+        return (self.busy_ms - self.gc_ms) * 1000 / self.values
 
 
 @asynccontextmanager
@@ -91,6 +101,10 @@ async def _stretch(hass: HomeAssistant, interval: float, cycles: int, values: in
         use.longest_ms,
         counts.states / cycles,
         values,
+        use.gc_ms / cycles,
+        use.full_collections,
+        use.longest_without_gc_ms,
+        use.longest_in,
     )
 
 
@@ -163,6 +177,10 @@ def _row(name: str, figures: Figures) -> str:
         f"  {name:8} requests {figures.requests:6.1f}  busy {figures.busy_ms:8.1f} ms"
         f"  longest step {figures.longest_ms:6.1f} ms  states {figures.states:7.0f}"
         f"  loop per value {figures.busy_us_per_value:6.1f} us"
+        f"\n           without GC {figures.busy_without_gc_us_per_value:6.1f} us per value;"
+        f" GC {figures.gc_ms:.1f} ms per cycle, {figures.full_collections} full;"
+        f" longest step without GC {figures.longest_without_gc_ms:.1f} ms,"
+        f" in {figures.longest_in}"
     )
 
 

@@ -32,7 +32,7 @@ from homeassistant.core import HomeAssistant
 import orjson
 
 from benchmarks.home_assistant import counted, home_assistant, load_entry
-from benchmarks.loop_meter import metered_loop, rss_mib
+from benchmarks.loop_meter import full_collection_ms, metered_loop, rss_mib
 from benchmarks.sim_process import bare_reads, start_simulator
 from benchmarks.synthetic import TYPES, changed_values, local_name
 from custom_components.wincc.client import DataKind
@@ -110,8 +110,9 @@ async def _measure_entry(
     fingerprint: str,
     size: int,
     cycles: int,
-) -> dict[float, list[Cycle]]:
-    """Cycles of one entry with ``size`` tags, per share changing."""
+) -> tuple[dict[float, list[Cycle]], float]:
+    """Cycles of one entry with ``size`` tags, per share changing, and how long a full
+    garbage collection takes with the entry loaded."""
     options = EntryOptions(scan_interval=3600, push=False, alarms=False).with_tags(
         tag_configs(server_type, size)
     )
@@ -132,6 +133,7 @@ async def _measure_entry(
             for state in hass.states.async_all()
             if state.entity_id.split(".", 1)[1].startswith("cycle_")
         )
+        heap_ms = full_collection_ms()
         for share in SHARES:
             changing = round(size * share)
             results[share] = []
@@ -147,7 +149,7 @@ async def _measure_entry(
         # Unloaded, not removed: removing 10,000 entities at once overruns Home
         # Assistant's own restored-state cleanup (more than 10,000 queued events).
         await hass.config_entries.async_unload(entry.entry_id)
-    return results
+    return results, heap_ms
 
 
 async def _measure_floor(
@@ -206,6 +208,7 @@ def _print_size(
     results: dict[float, list[Cycle]],
     floor: list[Cycle],
     rss: float,
+    heap_ms: float,
     *,
     where: bool,
 ) -> None:
@@ -213,7 +216,8 @@ def _print_size(
     floor_wall = _median(floor, lambda c: c.wall_ms)
     print(
         f"{server_type} {size} tags: floor wall {floor_wall:.1f} ms, busy {floor_busy:.1f} ms, "
-        f"longest step {_median(floor, lambda c: c.longest_ms):.1f} ms; RSS {rss:.0f} MiB"
+        f"longest step {_median(floor, lambda c: c.longest_ms):.1f} ms; RSS {rss:.0f} MiB;"
+        f" a full collection takes {heap_ms:.0f} ms"
     )
     for share, cycles in results.items():
         changed = round(size * share)
@@ -224,6 +228,7 @@ def _print_size(
             f"  wall {wall:7.1f} ms (x{wall / floor_wall:4.1f})"
             f"  busy {busy:7.1f} ms (x{busy / floor_busy:4.1f})"
             f"  longest step {_median(cycles, lambda c: c.longest_ms):6.1f} ms"
+            f" (max {max(c.longest_ms for c in cycles):6.1f})"
             f" ({_median(cycles, lambda c: c.longest_without_gc_ms):5.1f} without GC,"
             f" GC {_median(cycles, lambda c: c.gc_ms):5.1f} ms,"
             f" full {sum(c.full_collections for c in cycles)}/{len(cycles)} cycles)"
@@ -249,14 +254,15 @@ async def run(
     }
     try:
         async with home_assistant() as hass, aiohttp.ClientSession() as session:
+            print(f"a full collection of the core alone takes {full_collection_ms():.0f} ms")
             for server_type in server_types:
                 for size in sizes:
-                    results = await _measure_entry(
+                    results, heap_ms = await _measure_entry(
                         hass, session, server_type, urls, certificate.fingerprint, size, cycles
                     )
                     rss = rss_mib()
                     floor = await _measure_floor(session, hass, server_type, urls, size, cycles)
-                    _print_size(server_type, size, results, floor, rss, where=where)
+                    _print_size(server_type, size, results, floor, rss, heap_ms, where=where)
     finally:
         process.terminate()
         await process.wait()

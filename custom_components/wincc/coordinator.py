@@ -120,15 +120,14 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         if self.last_update_success != self._heard_success:
             changed = list(self._value_listeners)
         else:
-            heard = self._heard
-            candidates = self._value_listeners if self._merging is None else self._merging
+            heard = self._heard.get
+            listening = self._value_listeners
+            candidates = data if self._merging is None else self._merging
             # The client gives back the same object for an unchanged row: checked first.
             changed = [
                 name
-                for name in candidates
-                if (new := data.get(name)) is not (old := heard.get(name))
-                and new != old
-                and name in self._value_listeners
+                for name, new in candidates.items()
+                if new is not (old := heard(name)) and new != old and name in listening
             ]
         # The data is replaced on every change, never changed in place.
         self._heard, self._heard_success = data, self.last_update_success
