@@ -170,22 +170,27 @@ async def test_only_changed_tags_wake_entities_and_write_states(
     hass.bus.async_listen(EVENT_STATE_CHANGED, record)
     await poll(hass, freezer)
     assert (changed, woken) == ([], [])  # nothing moved on a frozen plant
+    coordinator = entry.runtime_data.coordinator
+    before = dict(coordinator.data)
     for i in range(1, 11):
         wincc_sim.write(f"Extra_{i * 4:05d}", 1234.5)  # Real tags
     await poll(hass, freezer)
     assert len(changed) == 10
-    assert sorted(woken) == [f"HMI_RT_1::Extra_{i * 4:05d}" for i in range(1, 11)]
+    expected = [f"HMI_RT_1::Extra_{i * 4:05d}" for i in range(1, 11)]
+    assert sorted(woken) == expected
+    # Only the changed rows were parsed anew: the rest are the very values of the last poll.
+    assert sorted(n for n, value in coordinator.data.items() if value is not before[n]) == expected
     woken.clear()
     changed.clear()
     wincc_sim.faults(paused=True)  # availability changes: every entity hears of it
     for _ in range(3):  # beyond the tolerated failures
-        await entry.runtime_data.coordinator.async_refresh()
+        await coordinator.async_refresh()
         await hass.async_block_till_done()
     assert len(woken) == 1000
     assert hass.states.get("sensor.wincc_unified_extra_4").state == STATE_UNAVAILABLE  # type: ignore[union-attr]
     wincc_sim.faults(paused=False)
     woken.clear()
-    await entry.runtime_data.coordinator.async_refresh()
+    await coordinator.async_refresh()
     assert woken == []  # more than a slice: the first comes in a loop step of its own
     await asyncio.sleep(0)
     assert len(woken) == WAKE_SLICE  # the rest wait for the next loop steps
