@@ -27,7 +27,7 @@ from .client import (
     WinCCError,
     WinCCTimeoutError,
 )
-from .const import DOMAIN
+from .const import DOMAIN, RETRY_AFTER_CAP
 
 # The most specific class first: translation keys in translations/*.json "exceptions".
 _KEYS: tuple[tuple[type[WinCCError], str], ...] = (
@@ -60,12 +60,15 @@ def auth_failed(err: AuthenticationError) -> ConfigEntryAuthFailed:
 
 
 def update_failed(err: WinCCError) -> UpdateFailed:
-    """An ``UpdateFailed`` for a failed poll, honouring the server's retry hint."""
+    """An ``UpdateFailed`` for a failed poll, honouring the server's retry hint up to
+    ``RETRY_AFTER_CAP``."""
     return UpdateFailed(
         translation_domain=DOMAIN,
         translation_key=translation_key(err),
         translation_placeholders={"error": str(err)},
-        retry_after=err.retry_after if isinstance(err, ServerBusyError) else None,
+        retry_after=min(err.retry_after, RETRY_AFTER_CAP)
+        if isinstance(err, ServerBusyError) and err.retry_after is not None
+        else None,
     )
 
 

@@ -93,21 +93,30 @@ async def test_outage_is_tolerated_then_reported_once_each_way(
     assert len(recovered) == 1
 
 
-async def test_busy_server_hint_is_honoured(
+@pytest.mark.parametrize(("retry_after", "honoured"), [(20, 20), (120, 30)])
+async def test_busy_server_hint_is_honoured_up_to_a_cap(
     hass: HomeAssistant,
     make_entry: EntryFactory,
     wincc_sim: SimHandle,
     freezer: FrozenDateTimeFactory,
+    retry_after: int,
+    honoured: int,
 ) -> None:
-    """A 503 with Retry-After fails the poll with that hint for the next attempt."""
+    """A 503 with Retry-After fails the poll with that hint for the next attempt, but a
+    hint of minutes waits only 30 s: a server back sooner is read again then."""
     entry = make_entry(**{OPT_TOLERATED_FAILURES: 0})
     await setup_entry(hass, entry)
-    wincc_sim.faults(error_rate=1.0, error_status=503, retry_after=30)
+    wincc_sim.faults(error_rate=1.0, error_status=503, retry_after=retry_after)
     await poll(hass, freezer)
     coordinator = entry.runtime_data.coordinator
     assert isinstance(coordinator.last_exception.__cause__, ServerBusyError)
-    assert coordinator.last_exception.retry_after == 30  # type: ignore[union-attr]
+    assert coordinator.last_exception.retry_after == honoured  # type: ignore[union-attr]
     assert hass.states.get(LEVEL).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    wincc_sim.faults(error_rate=0.0)  # back at once
+    await poll(hass, freezer, honoured - 1)
+    assert hass.states.get(LEVEL).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    await poll(hass, freezer, 1)
+    assert hass.states.get(LEVEL).state != STATE_UNAVAILABLE  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("server_type", ["unified", "classic"])
