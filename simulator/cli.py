@@ -21,6 +21,7 @@ demo users (change them with --users FILE):
   operator / operator   read, write and acknowledge
   viewer   / viewer     read only (writes get 403, or error code 1 in GraphQL)
   guest    / guest      no right to use the REST or GraphQL interface
+  engineer / engineer   every right but the Openness runtime right (matters with v20)
 
 control endpoints (on both ports, no credentials):
   GET  /_sim/state                  clock, faults, counts
@@ -77,6 +78,25 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="classic face without alarm logging, as WinCC V7.5 (404 on alarmLogging/...)",
     )
+    real = parser.add_argument_group("as real servers answer (docs/simulator.md)")
+    real.add_argument(
+        "--profile",
+        choices=("v20",),
+        help="v20: all of the WinCC Unified V20 behaviours below, and 75-minute tokens",
+    )
+    real.add_argument(
+        "--graphql-redirect", action="store_true", help="/graphql answers 301 to /graphql/"
+    )
+    real.add_argument(
+        "--require-preflight",
+        action="store_true",
+        help="refuse a POST without the apollo-require-preflight header (400)",
+    )
+    real.add_argument(
+        "--openness-right",
+        action="store_true",
+        help="tag reads and writes answer FORBIDDEN to users without the Openness runtime right",
+    )
     faults = parser.add_argument_group("faults (also settable at run time: PUT /_sim/faults)")
     faults.add_argument("--latency-ms", type=float, default=0.0)
     faults.add_argument("--jitter-ms", type=float, default=0.0)
@@ -89,8 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+V20_TOKEN_LIFETIME = 75 * 60
+
+
 def runtime_from(args: argparse.Namespace) -> Runtime:
     """The simulated runtime the arguments describe."""
+    v20 = args.profile == "v20"
     faults = Faults(
         latency_ms=args.latency_ms,
         jitter_ms=args.jitter_ms,
@@ -106,9 +130,12 @@ def runtime_from(args: argparse.Namespace) -> Runtime:
         RuntimeOptions(
             seed=args.seed,
             extra_tags=args.extra_tags,
-            token_lifetime=timedelta(seconds=args.token_lifetime),
+            token_lifetime=timedelta(seconds=V20_TOKEN_LIFETIME if v20 else args.token_lifetime),
             history_prefill=timedelta(hours=args.history_hours),
             alarm_logging=not args.no_alarm_logging,
+            graphql_redirect=v20 or args.graphql_redirect,
+            require_preflight=v20 or args.require_preflight,
+            openness_right=v20 or args.openness_right,
             users=load_users(args.users) if args.users else DEMO_USERS,
             faults=faults,
         ),

@@ -28,6 +28,13 @@ class RuntimeOptions:
     history_prefill: timedelta = timedelta()
     # False plays a WinCC V7.5 classic service: every alarmLogging path answers 404.
     alarm_logging: bool = True
+    # As real V20 runtimes answer (each its own switch; the "v20" profile sets them all):
+    # ``/graphql`` redirects (301) to ``/graphql/``;
+    graphql_redirect: bool = False
+    # a POST without ``apollo-require-preflight`` is refused as Apollo's CSRF guard does;
+    require_preflight: bool = False
+    # tag reads and writes need the runtime right "Openness Runtime - read and write access".
+    openness_right: bool = False
     users: tuple[User, ...] = DEMO_USERS
     description: PlantDescription | None = None
     faults: Faults = field(default_factory=Faults)
@@ -51,6 +58,9 @@ class Runtime:
         self.sessions = Sessions(clock, options.token_lifetime)
         self.faults = options.faults
         self.alarm_logging = options.alarm_logging
+        self.graphql_redirect = options.graphql_redirect
+        self.require_preflight = options.require_preflight
+        self.openness_right = options.openness_right
         # Open subscription sockets, closed when the simulator stops.
         self.sockets: set[web.WebSocketResponse] = set()
         self.rng = random.Random(options.seed)

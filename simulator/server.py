@@ -27,6 +27,8 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_UNIFIED_PORT = 4443
 DEFAULT_CLASSIC_PORT = 34568
 CLASSIC_BASE = "winccrestservice"
+GRAPHQL = "/graphql"
+GRAPHQL_SLASH = "/graphql/"
 
 
 @web.middleware
@@ -56,11 +58,20 @@ def _application(runtime: Runtime) -> web.Application:
     return app
 
 
+async def _moved_to_slash(request: web.Request) -> web.StreamResponse:
+    """As a V20 runtime answers ``/graphql``: moved permanently to ``/graphql/``."""
+    raise web.HTTPMovedPermanently(GRAPHQL_SLASH)
+
+
 def unified_app(runtime: Runtime) -> web.Application:
-    """The Unified face: ``POST /graphql`` and the WebSocket on ``GET /graphql``."""
+    """The Unified face: ``POST /graphql`` and the WebSocket on ``GET /graphql`` (or on
+    ``/graphql/``, where ``/graphql`` redirects there)."""
     app = _application(runtime)
-    app.router.add_post("/graphql", handle_graphql_post)
-    app.router.add_get("/graphql", handle_graphql_ws)
+    path = GRAPHQL_SLASH if runtime.graphql_redirect else GRAPHQL
+    app.router.add_post(path, handle_graphql_post)
+    app.router.add_get(path, handle_graphql_ws)
+    if runtime.graphql_redirect:
+        app.router.add_route("*", GRAPHQL, _moved_to_slash)
     return app
 
 

@@ -47,11 +47,20 @@ from .users import Right, Session
 _LOGGER = logging.getLogger(__name__)
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
 LOGGING_TAG_SUFFIX = ":LoggingTag_1"
 # A subscription wakes at every change of the plant, and at least this often to let a
 # running clock move the plant on.
 SUBSCRIPTION_IDLE_SECONDS = 1.0
 MAX_BODY_BYTES = 4 * 1024 * 1024
+# What Apollo Server's CSRF guard answers a request without a preflight header.
+CSRF_MESSAGE = (
+    "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). "
+    "Please either specify a 'content-type' header (with a type that is not one of "
+    "application/x-www-form-urlencoded, multipart/form-data, text/plain) or provide a "
+    "non-empty value for one of the following headers: x-apollo-operation-name, "
+    "apollo-require-preflight"
+)
 
 
 @dataclass(slots=True)
@@ -117,6 +126,12 @@ def _user(info: Any) -> Any:
     if session is None:  # guarded by _require_login; kept for the type checker
         raise GraphQLError("Unauthenticated", extensions={"code": UNAUTHENTICATED})
     return session.user
+
+
+def _require_openness(info: Any) -> None:
+    """As a V20 runtime: tag reads and writes need the Openness runtime right."""
+    if _context(info).runtime.openness_right and not _user(info).may(Right.OPENNESS):
+        raise GraphQLError("Forbidden", extensions={"code": FORBIDDEN})
 
 
 def _local_name(runtime: Runtime, name: str) -> str:
@@ -235,6 +250,7 @@ def resolve_tag_values(
     directRead: bool = False,  # noqa: N803 - the simulator always reads directly
 ) -> list[dict[str, Any]]:
     """Current values, one row per asked name, errors per row."""
+    _require_openness(info)
     runtime = _context(info).runtime
     runtime.plant.advance()
     return [_read_tag(runtime, name) for name in names]
@@ -443,6 +459,7 @@ def resolve_write_tag_values(
     quality: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Write values; each row carries its own error."""
+    _require_openness(info)
     runtime = _context(info).runtime
     runtime.plant.advance()
     may_write = _user(info).may(Right.WRITE)
@@ -519,6 +536,7 @@ def resolve_reset_alarms(_root: Any, info: Any, input: list[dict[str, Any]]) -> 
 
 async def subscribe_tag_values(_root: Any, info: Any, names: list[str]) -> AsyncIterator[Any]:
     """``Added`` for every name first, then ``Modified`` whenever a value or quality changes."""
+    _require_openness(info)
     runtime = _context(info).runtime
     runtime.plant.advance()
     last: dict[str, Any] = {}
@@ -697,6 +715,8 @@ async def _read_request(request: web.Request) -> dict[str, Any]:
 async def handle_graphql_post(request: web.Request) -> web.Response:
     """Execute one GraphQL query or mutation."""
     runtime: Runtime = request.app["runtime"]
+    if runtime.require_preflight and "apollo-require-preflight" not in request.headers:
+        return _errors(400, CSRF_MESSAGE, "BAD_REQUEST")
     try:
         body = await _read_request(request)
     except BadRequestError as err:

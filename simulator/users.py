@@ -21,6 +21,9 @@ class Right(StrEnum):
     READ = "read"
     WRITE = "write"
     ACKNOWLEDGE = "acknowledge"
+    # "Openness Runtime - read and write access": V20 runtimes ask it for tag reads and
+    # writes over GraphQL (only when the simulator plays one).
+    OPENNESS = "openness"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +54,15 @@ DEMO_USERS: tuple[User, ...] = (
         "viewer",
         "viewer",
         "Read-only Viewer",
-        frozenset({Right.API, Right.READ}),
+        frozenset({Right.API, Right.READ, Right.OPENNESS}),
         groups=("Viewers",),
+    ),
+    User(
+        "engineer",
+        "engineer",
+        "Engineer without the Openness runtime right",
+        frozenset(Right) - {Right.OPENNESS},
+        groups=("Engineers",),
     ),
     User("guest", "guest", "Guest without web rights", frozenset(), language="de-DE"),
 )

@@ -19,6 +19,11 @@ class PermissionDeniedError(WinCCError):
     """Authenticated, but not allowed to do this."""
 
 
+class MissingRuntimeRightError(PermissionDeniedError):
+    """WinCC Unified V20 answers FORBIDDEN to tag reads and writes until the user holds
+    the runtime right "Openness Runtime - read and write access"."""
+
+
 class NotFoundError(WinCCError):
     """A wrong endpoint, API version, or name."""
 
@@ -97,3 +102,9 @@ CONNECTION_MESSAGE = (
     "the WinCC web service is enabled"
 )
 TIMEOUT_MESSAGE = "The server did not answer in time: check the network and the server load"
+
+OPENNESS_RIGHT = "Openness Runtime - read and write access"
+MISSING_RIGHT_MESSAGE = (
+    f"The user may log in, but WinCC refuses tag reads and writes: give the user a role "
+    f'with the runtime right "{OPENNESS_RIGHT}"'
+)

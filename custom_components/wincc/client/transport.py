@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 import orjson
+from yarl import URL
 
 from .errors import (
     CONNECTION_MESSAGE,
@@ -32,6 +33,10 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 10.0
 # WinCC does not rate-limit its web clients, so the client limits itself.
 DEFAULT_MAX_CONCURRENT = 4
+# Redirects followed with the same method and body; 301 and 308 are remembered.
+REDIRECTS = frozenset({301, 302, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+MAX_REDIRECTS = 3
 
 
 def _retry_after(headers: Any) -> float | None:
@@ -88,6 +93,8 @@ class HttpTransport:
         self._timeout = aiohttp.ClientTimeout(total=address.timeout)
         self._slots = asyncio.Semaphore(address.max_concurrent)
         self.server_time: datetime | None = None  # the Date of the latest answer
+        # Paths the server moved for good (a 301 or 308 on this server), asked there since.
+        self._moved: dict[str, str] = {}
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -104,34 +111,60 @@ class HttpTransport:
     ) -> tuple[bytes, Any]:
         """Send a request; return the raw body and the response headers.
 
-        Non-success statuses raise the matching ``WinCCError``.
+        Non-success statuses raise the matching ``WinCCError``. A redirect on the same
+        server is followed with the same method and body (an HTTP client would turn a
+        POST into a GET on 301), and a permanent one is remembered.
         """
-        url = f"{self.base_url}{path}"
+        data = None if json is None else orjson.dumps(json)
+        all_headers = {"Content-Type": "application/json", **(headers or {})}
         async with self._slots:
-            try:
-                async with self._client().request(
-                    method,
-                    url,
-                    data=None if json is None else orjson.dumps(json),
-                    headers={"Content-Type": "application/json", **(headers or {})},
-                    ssl=self._ssl,
-                    timeout=self._timeout,
-                ) as response:
-                    body = await response.read()
-                    self._note_server_time(response.headers)
-                    if response.status >= 300:
-                        raise self._status_error(response.status, response.headers, method, path)
-                    return body, response.headers
-            except WinCCError:
-                raise
-            except (TimeoutError, aiohttp.ClientError) as err:
-                raise await self._connection_error(err) from err
+            asked = self._moved.get(path, path)
+            for _ in range(MAX_REDIRECTS + 1):
+                try:
+                    async with self._client().request(
+                        method,
+                        f"{self.base_url}{asked}",
+                        data=data,
+                        headers=all_headers,
+                        ssl=self._ssl,
+                        timeout=self._timeout,
+                        allow_redirects=False,
+                    ) as response:
+                        body = await response.read()
+                        self._note_server_time(response.headers)
+                        if response.status in REDIRECTS:
+                            asked = self._redirected(path, asked, response)
+                            continue
+                        if response.status >= 300:
+                            raise self._status_error(
+                                response.status, response.headers, method, path
+                            )
+                        return body, response.headers
+                except WinCCError:
+                    raise
+                except (TimeoutError, aiohttp.ClientError) as err:
+                    raise await self._connection_error(err) from err
+        raise ProtocolError(f"The server redirected {path} more than {MAX_REDIRECTS} times")
+
+    def _redirected(self, path: str, asked: str, response: aiohttp.ClientResponse) -> str:
+        """Where a redirect points, on this server only; a permanent one is remembered."""
+        target = URL(f"{self.base_url}{asked}").join(URL(response.headers.get("Location", "")))
+        if target.origin() != URL(self.base_url).origin():
+            raise ProtocolError(
+                f"The server redirected {path} to another address ({target.origin()}): "
+                "enter that address instead"
+            )
+        moved = target.raw_path_qs
+        _LOGGER.debug("%s redirected (HTTP %s) to %s", asked, response.status, moved)
+        if response.status in PERMANENT_REDIRECTS:
+            self._moved[path] = moved
+        return moved
 
     async def websocket(
         self, path: str, protocol: str, headers: dict[str, str]
     ) -> aiohttp.ClientWebSocketResponse:
         """Open a WebSocket; failures map onto the client's errors like requests do."""
-        url = f"{self.base_url.replace('http', 'ws', 1)}{path}"
+        url = f"{self.base_url.replace('http', 'ws', 1)}{self._moved.get(path, path)}"
         try:
             return await self._client().ws_connect(
                 url,

@@ -52,6 +52,8 @@ from .unified_push import PushSession
 _LOGGER = logging.getLogger(__name__)
 
 GRAPHQL_PATH = "/graphql"
+# Apollo Server's CSRF guard: harmless where it is off, needed where it is on (V20).
+PREFLIGHT = {"apollo-require-preflight": "true"}
 # Renew this long before the session expires (or a fifth of its life, if shorter).
 RENEW_MARGIN = timedelta(seconds=60)
 
@@ -105,7 +107,9 @@ class UnifiedClient(WinCCClient):
     async def speaks(cls, transport: HttpTransport) -> bool:
         """Whether a GraphQL server answers at ``/graphql``."""
         try:
-            body, _ = await transport.request("POST", GRAPHQL_PATH, json={"query": "{__typename}"})
+            body, _ = await transport.request(
+                "POST", GRAPHQL_PATH, json={"query": "{__typename}"}, headers=PREFLIGHT
+            )
             answer = decode_json(body, "GraphQL")
         except (NotFoundError, ProtocolError, AuthenticationError):
             return False
@@ -114,7 +118,9 @@ class UnifiedClient(WinCCClient):
     # --- session ----------------------------------------------------------------------
 
     async def _post(self, query: str, variables: Mapping[str, Any] | None, field: str) -> Any:
-        headers = {"Authorization": f"Bearer {self._token}"} if self._token else None
+        headers = (
+            {**PREFLIGHT, "Authorization": f"Bearer {self._token}"} if self._token else PREFLIGHT
+        )
         try:
             body, _ = await self._transport.request(
                 "POST", GRAPHQL_PATH, json={"query": query, "variables": variables}, headers=headers
@@ -137,6 +143,12 @@ class UnifiedClient(WinCCClient):
         """Log in; wrong credentials raise ``AuthenticationError``."""
         async with self._session_lock:
             await self._open_session()
+
+    async def _learn_capabilities(self) -> frozenset[Capability]:
+        """Read no tag once: a V20 runtime refuses tag reads (FORBIDDEN) to a user without
+        the Openness runtime right, and the setup should say so, not the first poll."""
+        await self._call(TAG_VALUES, {"n": []}, "tagValues")
+        return self.offers
 
     async def _open_session(self) -> None:
         self._token = None

@@ -10,8 +10,10 @@ import logging
 from typing import Any
 
 from .errors import (
+    MISSING_RIGHT_MESSAGE,
     AuthenticationError,
     InvalidArgumentError,
+    MissingRuntimeRightError,
     PermissionDeniedError,
     ProtocolError,
     ServerError,
@@ -47,10 +49,14 @@ class UnauthenticatedError(Exception):
     """The server says the session is missing or over."""
 
 
+def _code(error: Mapping[str, Any]) -> str:
+    extensions = error.get("extensions")
+    return str(extensions.get("code", "")) if isinstance(extensions, dict) else ""
+
+
 def _is_unauthenticated(error: Mapping[str, Any]) -> bool:
     # What an expired token returns is undocumented: look at the code and the words.
-    extensions = error.get("extensions")
-    code = str(extensions.get("code", "")) if isinstance(extensions, dict) else ""
+    code = _code(error)
     message = str(error.get("message", "")).lower()
     return code in ("UNAUTHENTICATED", "401") or any(
         word in message for word in ("unauthenticated", "unauthorized", "not logged in")
@@ -87,6 +93,8 @@ def raise_for_errors(errors: Sequence[Mapping[str, Any]]) -> None:
         return
     if any(_is_unauthenticated(e) for e in errors):
         raise UnauthenticatedError
+    if any(_code(e) == "FORBIDDEN" for e in errors):
+        raise MissingRuntimeRightError(MISSING_RIGHT_MESSAGE)
     messages = "; ".join(str(e.get("message", "")) for e in errors) or "unknown error"
     codes = {
         str(e["extensions"].get("code")) for e in errors if isinstance(e.get("extensions"), dict)

@@ -1,0 +1,106 @@
+"""The client against wincc-sim playing a WinCC Unified V20 runtime, as real ones answer:
+``/graphql`` moved to ``/graphql/`` (301), Apollo's preflight header required, and tag
+access only with the Openness runtime right."""
+
+import asyncio
+import ssl
+
+import aiohttp
+from aiohttp import web
+import pytest
+
+from custom_components.wincc.client import (
+    MissingRuntimeRightError,
+    PermissionDeniedError,
+    ProtocolError,
+    ServerType,
+    UnifiedClient,
+    detect,
+)
+from simulator.certificate import Certificate
+from simulator.runtime import RuntimeOptions
+from tests.client.conftest import RequestCounter, server
+from tests.client.test_push import ALARMS, QUICK, Recorder, stop
+from tests.conftest import AppThread, SimHandle
+
+LEVEL = "HMI_RT_1::Tank1_Level"
+
+
+@pytest.fixture
+def sim_options() -> RuntimeOptions:
+    """Every V20 behaviour at once (what ``wincc-sim --profile v20`` sets)."""
+    return RuntimeOptions(graphql_redirect=True, require_preflight=True, openness_right=True)
+
+
+async def test_the_moved_endpoint_is_followed_with_the_post_and_remembered(
+    unified: UnifiedClient, requests: RequestCounter, wincc_sim: SimHandle
+) -> None:
+    """The first POST meets the 301 and is sent again as a POST (an HTTP client would
+    have turned it into a GET, which the server refuses); later ones go straight there."""
+    await unified.login()
+    first = requests.count
+    values = await unified.read([LEVEL])
+    assert values[LEVEL].ok
+    assert requests.count == first + 1  # no second trip through the redirect
+    results = await unified.write({"HMI_RT_1::Oven_Setpoint": 200.0})
+    assert results["HMI_RT_1::Oven_Setpoint"].ok
+    assert wincc_sim.value("Oven_Setpoint") == 200.0
+
+
+async def test_detection_follows_the_moved_endpoint(
+    session: aiohttp.ClientSession, wincc_sim: SimHandle, sim_ssl: ssl.SSLContext
+) -> None:
+    """Auto-detection recognises a V20 runtime too."""
+    assert await detect(session, server(wincc_sim.unified_url, sim_ssl)) is ServerType.UNIFIED
+
+
+async def test_push_connects_where_the_endpoint_moved(unified: UnifiedClient) -> None:
+    """The WebSocket opens at the remembered ``/graphql/``."""
+    await unified.login()
+    recorder = Recorder()
+    feed = unified.push(recorder, [LEVEL], ALARMS, backoff=QUICK)
+    task = asyncio.create_task(feed.run())
+    try:
+        await recorder.until(lambda: recorder.started == 1 and len(recorder.values) == 1)
+        assert recorder.values[0].ok
+    finally:
+        await stop(task)
+
+
+async def test_a_user_without_the_openness_right_is_told_which_right(
+    session: aiohttp.ClientSession, wincc_sim: SimHandle, sim_ssl: ssl.SSLContext
+) -> None:
+    """The login works, but tag access is FORBIDDEN: the first login says so, naming the
+    right, and it is never a wrong password."""
+    client = UnifiedClient(session, server(wincc_sim.unified_url, sim_ssl), "engineer", "engineer")
+    try:
+        with pytest.raises(MissingRuntimeRightError, match="Openness Runtime - read and write"):
+            await client.login()
+        with pytest.raises(PermissionDeniedError):
+            await client.read([LEVEL])
+    finally:
+        await client.close()
+
+
+async def test_a_redirect_to_another_server_is_refused(
+    socket_enabled: None,
+    session: aiohttp.ClientSession,
+    sim_certificate: Certificate,
+    sim_ssl: ssl.SSLContext,
+) -> None:
+    """The client never carries its credentials to another address on its own."""
+
+    async def elsewhere(_request: web.Request) -> web.Response:
+        raise web.HTTPMovedPermanently("https://192.0.2.1/graphql/")
+
+    app = web.Application()
+    app.router.add_route("*", "/graphql", elsewhere)
+    with AppThread(app, sim_certificate.server_context()) as other:
+        client = UnifiedClient(
+            session, server(f"https://127.0.0.1:{other.port}", sim_ssl), "operator", "operator"
+        )
+        try:
+            with pytest.raises(ProtocolError, match="another address"):
+                await client.login()
+        finally:
+            await client.close()
