@@ -12,17 +12,23 @@ from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
     entity_registry as er,
-    issue_registry as ir,
 )
 from homeassistant.helpers.typing import ConfigType
 
 from .alarm_coordinator import WinCCAlarmCoordinator
-from .client import AuthenticationError, Capability, CertificateError, WinCCError
-from .connection import client_for, tls_settings
-from .const import DOMAIN, ISSUE_TLS_UNVERIFIED
+from .client import (
+    AuthenticationError,
+    Capability,
+    CertificateError,
+    MissingRuntimeRightError,
+    WinCCError,
+)
+from .connection import client_for
+from .const import DOMAIN
 from .coordinator import WinCCCoordinator
 from .exceptions import auth_failed, translation_key
 from .identity import expected_devices, expected_entities, runtime_device
+from .issues import delete_entry_issues, report_missing_runtime_right, update_tls_issue
 from .migration import async_migrate_entry
 from .options import EntryOptions
 from .push import start_push
@@ -57,6 +63,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
         await client.login()
     except AuthenticationError as err:
         raise auth_failed(err) from err
+    except MissingRuntimeRightError as err:
+        report_missing_runtime_right(hass, entry, missing=True)
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="missing_runtime_right",
+            translation_placeholders={"error": str(err)},
+        ) from err
     except CertificateError as err:
         raise ConfigEntryError(
             translation_domain=DOMAIN,
@@ -69,6 +82,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
             translation_key=translation_key(err),
             translation_placeholders={"error": str(err)},
         ) from err
+    report_missing_runtime_right(hass, entry, missing=False)
     options = EntryOptions.from_options(entry.options)
     coordinator = WinCCCoordinator(hass, entry, client, options)
     try:
@@ -85,7 +99,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
     # Registered first, so that the devices of plant parts can link to it.
     dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **runtime_device(entry))
     _remove_stale_entities(hass, entry)
-    _update_tls_issue(hass, entry)
+    update_tls_issue(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if options.push and Capability.PUSH in client.capabilities:
         entry.runtime_data.push = start_push(entry, coordinator, alarms)
@@ -105,26 +119,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> bo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> None:
-    """Forget the entry's repair issue with it."""
-    ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_TLS_UNVERIFIED}_{entry.entry_id}")
-
-
-def _update_tls_issue(hass: HomeAssistant, entry: WinCCConfigEntry) -> None:
-    """Report unverified TLS for as long as the entry uses it."""
-    issue_id = f"{ISSUE_TLS_UNVERIFIED}_{entry.entry_id}"
-    settings = tls_settings(entry.data)
-    if settings.verify or settings.fingerprint or settings.ca_pem:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
-        return
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        issue_id,
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key=ISSUE_TLS_UNVERIFIED,
-        translation_placeholders={"title": entry.title},
-    )
+    """Forget the entry's repair issues with it."""
+    delete_entry_issues(hass, entry)
 
 
 def _remove_stale_entities(hass: HomeAssistant, entry: WinCCConfigEntry) -> None:

@@ -36,6 +36,7 @@ RETRY_AFTER_CAP: Final = 30.0
 PATTERN_REFRESH: Final = timedelta(minutes=10)
 
 ISSUE_TLS_UNVERIFIED: Final = "tls_unverified"
+ISSUE_MISSING_RUNTIME_RIGHT: Final = "missing_runtime_right"
 
 # Alarm options
 OPT_ALARMS: Final = "alarms"

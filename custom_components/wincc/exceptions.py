@@ -17,6 +17,7 @@ from .client import (
     AuthenticationError,
     CertificateError,
     InvalidArgumentError,
+    MissingRuntimeRightError,
     NotFoundError,
     PermissionDeniedError,
     ProtocolError,
@@ -32,6 +33,7 @@ from .const import DOMAIN, RETRY_AFTER_CAP
 # The most specific class first: translation keys in translations/*.json "exceptions".
 _KEYS: tuple[tuple[type[WinCCError], str], ...] = (
     (AuthenticationError, "invalid_auth"),
+    (MissingRuntimeRightError, "missing_runtime_right"),
     (PermissionDeniedError, "no_permission"),
     (CertificateError, "certificate_not_trusted"),
     (WinCCTimeoutError, "timeout"),

@@ -8,6 +8,7 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNA
 
 from .client import (
     AuthenticationError,
+    MissingRuntimeRightError,
     NotFoundError,
     NotWinCCError,
     PermissionDeniedError,
@@ -23,6 +24,7 @@ _LOGGER = logging.getLogger(__name__)
 # Field-level form errors, the most specific class first.
 _FORM_ERRORS: tuple[tuple[type[WinCCError], str, str], ...] = (
     (AuthenticationError, CONF_PASSWORD, "invalid_auth"),
+    (MissingRuntimeRightError, CONF_USERNAME, "missing_runtime_right"),
     (PermissionDeniedError, CONF_USERNAME, "no_permission"),
     (NotWinCCError, CONF_PORT, "not_wincc"),
     (ProtocolError, CONF_PORT, "not_wincc"),

@@ -17,6 +17,7 @@ from custom_components.wincc.client import (
     UnifiedClient,
     detect,
 )
+from custom_components.wincc.client.transport import HttpTransport
 from simulator.certificate import Certificate
 from simulator.runtime import RuntimeOptions
 from tests.client.conftest import RequestCounter, server
@@ -104,3 +105,31 @@ async def test_a_redirect_to_another_server_is_refused(
                 await client.login()
         finally:
             await client.close()
+
+
+async def test_temporary_redirects_are_followed_but_not_remembered_and_loops_end(
+    socket_enabled: None, sim_certificate: Certificate, sim_ssl: ssl.SSLContext
+) -> None:
+    """A 307 is followed with the same POST each time; a loop ends in a clear error."""
+    asked: list[str] = []
+
+    async def answer(request: web.Request) -> web.Response:
+        asked.append(f"{request.method} {request.path}")
+        if request.path == "/graphql":
+            raise web.HTTPTemporaryRedirect("/graphql/now")
+        if request.path == "/loop":
+            raise web.HTTPPermanentRedirect("/loop")
+        return web.json_response({"data": {"__typename": "Query"}})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", answer)
+    with AppThread(app, sim_certificate.server_context()) as other:
+        transport = HttpTransport(None, server(f"https://127.0.0.1:{other.port}", sim_ssl))
+        try:
+            for _ in range(2):
+                await transport.request("POST", "/graphql", json={"query": "{__typename}"})
+            assert asked == ["POST /graphql", "POST /graphql/now"] * 2
+            with pytest.raises(ProtocolError, match="more than 3 times"):
+                await transport.request("POST", "/loop", json={})
+        finally:
+            await transport.close()
