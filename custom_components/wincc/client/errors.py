@@ -91,7 +91,10 @@ HTTP_MESSAGES: dict[int, tuple[type[WinCCError], str]] = {
         "The server does not know this address or name: check the URL, the port and the "
         "tag name (tag names are case-sensitive)",
     ),
+    # Web servers that are not WinCC answer a WinCC request with these, among others.
+    405: (NotFoundError, "The server does not take this request here: check the port"),
     500: (ServerError, "The WinCC runtime failed: check the WinCC event log"),
+    501: (NotFoundError, "The server does not implement this request: check the port"),
     503: (
         ServerBusyError,
         "The WinCC web service or runtime is not running: enable the service and start the runtime",
