@@ -46,6 +46,7 @@ from .const import (
     CONF_TLS_FINGERPRINT,
     CONF_TLS_VERIFY,
     DEFAULT_PORTS,
+    DETECT_PORTS,
     DOMAIN,
     MODELS,
     SERVER_TYPE_AUTO,
@@ -134,7 +135,7 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         if self._data[CONF_SERVER_TYPE] != SERVER_TYPE_AUTO:
             self._data.setdefault(CONF_PORT, DEFAULT_PORTS[self._data[CONF_SERVER_TYPE]])
             return
-        ports = [self._data[CONF_PORT]] if CONF_PORT in self._data else list(DEFAULT_PORTS.values())
+        ports = [self._data[CONF_PORT]] if CONF_PORT in self._data else list(DETECT_PORTS)
         session = async_get_clientsession(self.hass)
         failures: list[WinCCError] = []
         for port in ports:

@@ -15,6 +15,9 @@ CONF_TLS_VERIFY: Final = "tls_verify"
 
 SERVER_TYPE_AUTO: Final = "auto"
 DEFAULT_PORTS: Final = {ServerType.UNIFIED: 443, ServerType.CLASSIC: 34568}
+# Auto-detection without a port: Unified's, then the classic service's default and the
+# port two independent classic clients default to.
+DETECT_PORTS: Final = (443, 34568, 34569)
 # What devices and entry titles call each server family.
 MODELS: Final = {ServerType.UNIFIED: "WinCC Unified", ServerType.CLASSIC: "WinCC V7/V8 (REST)"}
 

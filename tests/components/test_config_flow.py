@@ -21,6 +21,7 @@ from custom_components.wincc.const import (
     CONF_TLS_CA_PEM,
     CONF_TLS_FINGERPRINT,
     CONF_TLS_VERIFY,
+    DETECT_PORTS,
     DOMAIN,
     OPT_PATTERNS,
     OPT_TAGS,
@@ -237,11 +238,31 @@ async def test_cannot_connect_recovers(hass: HomeAssistant, wincc_sim: SimHandle
 
 
 async def test_auto_detect_tries_the_usual_ports(hass: HomeAssistant, wincc_sim: SimHandle) -> None:
-    """Without a port both usual ports are tried; here neither answers."""
+    """Without a port the usual ports are tried; here none answers."""
     data = user_input(wincc_sim, "auto")
     del data[CONF_PORT]
     result = await submit(hass, await start(hass), data | {CONF_HOST: "127.0.0.1"})
     assert result["errors"] == {CONF_HOST: "cannot_connect"}
+
+
+async def test_auto_detect_goes_on_to_the_next_classic_port(
+    hass: HomeAssistant, wincc_sim: SimHandle
+) -> None:
+    """443, then 34568, then 34569: the first that answers as WinCC is taken (here the
+    usual ports are closed and the simulator's classic face stands in for the last)."""
+    assert DETECT_PORTS == (443, 34568, 34569)
+    classic_port = address(wincc_sim.classic_url)[1]
+    data = user_input(wincc_sim, "auto")
+    del data[CONF_PORT]
+    with patch(
+        "custom_components.wincc.config_flow.DETECT_PORTS",
+        (_closed_port(), _closed_port(), classic_port),
+    ):
+        result = await submit(hass, await start(hass), data)
+    result = await submit(hass, result, {"trust": "pin"})
+    result = await finish(hass, result, wincc_sim)
+    assert result["data"][CONF_PORT] == classic_port
+    assert result["data"][CONF_SERVER_TYPE] == "classic"
 
 
 async def test_not_wincc_recovers(
