@@ -81,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     real = parser.add_argument_group("as real servers answer (docs/simulator.md)")
     real.add_argument(
         "--profile",
-        choices=("v20",),
-        help="v20: all of the WinCC Unified V20 behaviours below, and 75-minute tokens",
+        choices=("v20", "v75"),
+        help="v20: all of the WinCC Unified V20 behaviours below, and 75-minute tokens; "
+        "v75: the classic face as WinCC V7.5 SP2 (no alarm logging)",
     )
     real.add_argument(
         "--graphql-redirect", action="store_true", help="/graphql answers 301 to /graphql/"
@@ -132,7 +133,7 @@ def runtime_from(args: argparse.Namespace) -> Runtime:
             extra_tags=args.extra_tags,
             token_lifetime=timedelta(seconds=V20_TOKEN_LIFETIME if v20 else args.token_lifetime),
             history_prefill=timedelta(hours=args.history_hours),
-            alarm_logging=not args.no_alarm_logging,
+            alarm_logging=not (args.no_alarm_logging or args.profile == "v75"),
             graphql_redirect=v20 or args.graphql_redirect,
             require_preflight=v20 or args.require_preflight,
             openness_right=v20 or args.openness_right,

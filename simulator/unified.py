@@ -48,6 +48,7 @@ _LOGGER = logging.getLogger(__name__)
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
+NO_SSO = "Single sign-on (UMC) is not configured on this runtime"
 LOGGING_TAG_SUFFIX = ":LoggingTag_1"
 # A subscription wakes at every change of the plant, and at least this often to let a
 # running clock move the plant on.
@@ -436,6 +437,20 @@ def resolve_login(_root: Any, info: Any, username: str, password: str) -> dict[s
     return _session_payload(session, runtime)
 
 
+def resolve_nonce(_root: Any, _info: Any) -> None:
+    """No single sign-on here: a nonce is an error, as on a runtime without UMC SSO."""
+    raise GraphQLError(NO_SSO, extensions={"code": "NOT_CONFIGURED"})
+
+
+def resolve_identity_provider_url(_root: Any, _info: Any) -> None:
+    """No identity provider is configured."""
+
+
+def resolve_login_swac(_root: Any, _info: Any, claim: str, signedClaim: str) -> dict[str, Any]:  # noqa: N803
+    """A single sign-on login fails with a UMC error (102): none is configured."""
+    return {"user": None, "token": None, "expires": None, "error": _error(102, NO_SSO)}
+
+
 def resolve_extend_session(_root: Any, info: Any) -> dict[str, Any]:
     """Renew the caller's session."""
     context = _context(info)
@@ -637,6 +652,8 @@ def unified_schema() -> GraphQLSchema:
         schema.query_type,
         {
             "session": resolve_session,
+            "nonce": resolve_nonce,
+            "identityProviderURL": resolve_identity_provider_url,
             "tagValues": resolve_tag_values,
             "browse": resolve_browse,
             "loggedTagValues": resolve_logged_tag_values,
@@ -648,6 +665,7 @@ def unified_schema() -> GraphQLSchema:
         schema.mutation_type,
         {
             "login": resolve_login,
+            "loginSWAC": resolve_login_swac,
             "extendSession": resolve_extend_session,
             "logout": resolve_logout,
             "writeTagValues": resolve_write_tag_values,

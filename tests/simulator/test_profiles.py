@@ -1,4 +1,5 @@
-"""wincc-sim playing a WinCC Unified V20 runtime, as people running real ones report it."""
+"""wincc-sim playing real servers: a WinCC Unified V20 runtime, as people running real ones
+report it, and a WinCC V7.5 classic service."""
 
 import aiohttp
 import pytest
@@ -81,3 +82,33 @@ def test_the_v20_profile_sets_every_behaviour_and_75_minute_tokens() -> None:
     assert (plain.graphql_redirect, plain.require_preflight, plain.openness_right) == (False,) * 3
     one = runtime_from(build_parser().parse_args(["--graphql-redirect", "--history-hours", "0"]))
     assert (one.graphql_redirect, one.require_preflight) == (True, False)
+
+
+async def test_single_sign_on_answers_as_a_runtime_without_it(
+    http: aiohttp.ClientSession, wincc_sim: SimHandle
+) -> None:
+    """``nonce``, ``identityProviderURL`` and ``loginSWAC`` validate, and say that no
+    single sign-on is configured, rather than failing validation."""
+    url = f"{wincc_sim.graphql_url}/"
+    status, body, _ = await _post(http, url, "{nonce{value validFor}}", **PREFLIGHT)
+    assert status == 200
+    assert body["data"] == {"nonce": None}
+    assert body["errors"][0]["extensions"]["code"] == "NOT_CONFIGURED"  # type: ignore[index]
+    _, body, _ = await _post(http, url, "{identityProviderURL}", **PREFLIGHT)
+    assert body == {"data": {"identityProviderURL": None}}
+    _, body, _ = await _post(
+        http,
+        url,
+        'mutation{loginSWAC(claim:"c",signedClaim:"s"){token error{code description}}}',
+        **PREFLIGHT,
+    )
+    session = body["data"]["loginSWAC"]  # type: ignore[index]
+    assert session["token"] is None
+    assert session["error"]["code"] == "102"
+
+
+def test_the_v75_profile_has_no_alarm_logging() -> None:
+    """``--profile v75`` plays a WinCC V7.5 classic service: 404 on alarmLogging/..."""
+    v75 = runtime_from(build_parser().parse_args(["--profile", "v75", "--history-hours", "0"]))
+    assert v75.alarm_logging is False
+    assert v75.graphql_redirect is False
