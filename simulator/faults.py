@@ -38,6 +38,9 @@ class Faults:
     empty_body_for_unknown_tags: bool = False
     # Only the subscription sockets fail: open ones are cut, new ones refused (503).
     websocket_down: bool = False
+    # Each tag change is preceded by a notification with the reason "Unknown", which the
+    # schema documents as an error that should not occur.
+    unknown_notifications: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as JSON-ready data."""

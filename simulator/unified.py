@@ -48,6 +48,7 @@ _LOGGER = logging.getLogger(__name__)
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
+UNKNOWN_REASON = "Unknown"
 NO_SSO = "Single sign-on (UMC) is not configured on this runtime"
 LOGGING_TAG_SUFFIX = ":LoggingTag_1"
 # A subscription wakes at every change of the plant, and at least this often to let a
@@ -568,6 +569,8 @@ async def subscribe_tag_values(_root: Any, info: Any, names: list[str]) -> Async
             row = _read_tag(runtime, name)
             if row["value"] != last[name]:
                 last[name] = row["value"]
+                if runtime.faults.unknown_notifications:
+                    yield row | {"notificationReason": UNKNOWN_REASON}
                 yield row | {"notificationReason": str(Reason.MODIFIED)}
 
 

@@ -219,3 +219,18 @@ async def test_classic_cannot_push(classic: ClassicClient) -> None:
     assert Capability.PUSH not in classic.capabilities
     with pytest.raises(UnsupportedFeatureError, match="polled"):
         classic.push(Recorder(), ["Batch_Name"])
+
+
+async def test_an_unknown_reason_is_logged_once_and_ignored(
+    pushing: tuple[Recorder, PushFeed], wincc_sim: SimHandle, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ "Unknown" should not occur: the first is a warning, none becomes a value."""
+    recorder, _feed = pushing
+    wincc_sim.faults(unknown_notifications=True)
+    for speed in (2.0, 2.5):
+        wincc_sim.write("Conveyor_Speed", speed)
+        await recorder.until(lambda speed=speed: recorder.values[-1].value == speed)
+    assert [v.value for v in recorder.values[2:]] == [2.0, 2.5]
+    warnings = [r for r in caplog.records if "'Unknown'" in r.getMessage()]
+    assert len(warnings) == 1
+    assert warnings[0].levelname == "WARNING"

@@ -92,6 +92,7 @@ class PushSession:
         """Subscribe ``tags`` and (unless None) the alarms ``alarms`` selects."""
         self._client = client
         self._handler = handler
+        self._ignored: set[str] = set()  # notification reasons logged once already
         self._tags = list(tags)
         self._alarms = alarms
         self._backoff = backoff
@@ -217,7 +218,7 @@ class PushSession:
         elif reason in (ADDED, MODIFIED, None):
             value = tag_value(name, row)
         else:
-            _LOGGER.debug("Ignoring the notification %r for %s", reason, name)
+            self._ignore(reason)
             return
         self._handler.pushed_values([value])
 
@@ -226,7 +227,7 @@ class PushSession:
             return
         reason = row.get("notificationReason")
         if reason not in (ADDED, MODIFIED, REMOVED):
-            _LOGGER.debug("Ignoring the alarm notification %r", reason)
+            self._ignore(reason)
             return
         assert self._alarms is not None  # noqa: S101 - only subscribed with a query
         self._handler.pushed_alarms(
@@ -235,6 +236,18 @@ class PushSession:
                 for alarm in parse_alarms([row], self._alarms.languages)
             ]
         )
+
+    def _ignore(self, reason: object) -> None:
+        """A reason the schema says should not occur ("Unknown"): logged once, ignored."""
+        key = str(reason)  # whatever the server sent, even something unhashable
+        if key not in self._ignored:
+            self._ignored.add(key)
+            _LOGGER.warning(
+                "%s sent a notification with the reason %r, which should not occur; "
+                "notifications with it are ignored",
+                self._client.url,
+                reason,
+            )
 
     @staticmethod
     async def _keep_alive(ws: aiohttp.ClientWebSocketResponse) -> None:
