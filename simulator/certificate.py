@@ -38,10 +38,15 @@ def fingerprint_of(pem: bytes) -> str:
     return ":".join(f"{byte:02X}" for byte in digest)
 
 
-def ensure_certificate(state_dir: Path) -> Certificate:
-    """Load the certificate from ``state_dir``, creating it on first use."""
+def ensure_certificate(state_dir: Path, *, localhost_only: bool = False) -> Certificate:
+    """Load the certificate from ``state_dir``, creating it on first use.
+
+    ``localhost_only`` gives one issued for ``localhost`` alone, as real V20 runtimes
+    have: any other address, 127.0.0.1 included, fails a host-name check.
+    """
     state_dir.mkdir(parents=True, exist_ok=True)
-    cert_path, key_path = state_dir / CERT_FILE, state_dir / KEY_FILE
+    prefix = "localhost-" if localhost_only else ""
+    cert_path, key_path = state_dir / f"{prefix}{CERT_FILE}", state_dir / f"{prefix}{KEY_FILE}"
     if not (cert_path.exists() and key_path.exists()):
         key = ec.generate_private_key(ec.SECP256R1())
         name = x509.Name(
@@ -61,7 +66,9 @@ def ensure_certificate(state_dir: Path) -> Certificate:
             .not_valid_after(now + timedelta(days=3650))
             .add_extension(
                 x509.SubjectAlternativeName(
-                    [
+                    [x509.DNSName("localhost")]
+                    if localhost_only
+                    else [
                         x509.DNSName("localhost"),
                         x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
                     ]

@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
         "v75: the classic face as WinCC V7.5 SP2 (no alarm logging)",
     )
     real.add_argument(
+        "--localhost-certificate",
+        action="store_true",
+        help="serve a certificate issued for localhost only",
+    )
+    real.add_argument(
         "--graphql-redirect", action="store_true", help="/graphql answers 301 to /graphql/"
     )
     real.add_argument(
@@ -146,7 +151,12 @@ def runtime_from(args: argparse.Namespace) -> Runtime:
 async def serve(args: argparse.Namespace) -> None:
     """Start the simulator and serve until cancelled."""
     runtime = runtime_from(args)
-    certificate = None if args.plain_http else ensure_certificate(args.state_dir)
+    localhost_only = args.localhost_certificate or args.profile == "v20"
+    certificate = (
+        None
+        if args.plain_http
+        else ensure_certificate(args.state_dir, localhost_only=localhost_only)
+    )
     simulator = Simulator(
         runtime,
         host=args.host,

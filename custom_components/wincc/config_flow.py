@@ -30,6 +30,7 @@ import probatio
 
 from .client import (
     CertificateError,
+    CertificateNameMismatchError,
     InvalidArgumentError,
     ProtocolError,
     ServerType,
@@ -235,7 +236,9 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
             errors = self._check_trust(trust, ca_pem)
             if not errors:
                 errors, untrusted = await self._connect()
-                if untrusted is not None:
+                if isinstance(untrusted, CertificateNameMismatchError):
+                    errors = {"base": "certificate_name_mismatch"}
+                elif untrusted is not None:
                     errors = {"base": "certificate_not_trusted"}
                 elif errors:
                     # Trusted now, but something else failed: back to where it can be fixed.

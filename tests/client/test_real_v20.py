@@ -3,6 +3,8 @@
 access only with the Openness runtime right."""
 
 import asyncio
+from collections.abc import Iterator
+from pathlib import Path
 import ssl
 
 import aiohttp
@@ -10,19 +12,21 @@ from aiohttp import web
 import pytest
 
 from custom_components.wincc.client import (
+    CertificateError,
     MissingRuntimeRightError,
     PermissionDeniedError,
     ProtocolError,
     ServerType,
+    TlsSettings,
     UnifiedClient,
     detect,
 )
 from custom_components.wincc.client.transport import HttpTransport
-from simulator.certificate import Certificate
+from simulator.certificate import Certificate, ensure_certificate
 from simulator.runtime import RuntimeOptions
 from tests.client.conftest import RequestCounter, server
 from tests.client.test_push import ALARMS, QUICK, Recorder, stop
-from tests.conftest import AppThread, SimHandle
+from tests.conftest import AppThread, SimHandle, running_simulator
 
 LEVEL = "HMI_RT_1::Tank1_Level"
 
@@ -133,3 +137,44 @@ async def test_temporary_redirects_are_followed_but_not_remembered_and_loops_end
                 await transport.request("POST", "/loop", json={})
         finally:
             await transport.close()
+
+
+@pytest.fixture
+def localhost_sim(socket_enabled: None, tmp_path: Path) -> Iterator[SimHandle]:
+    """wincc-sim with a certificate issued for localhost only, reached at 127.0.0.1."""
+    certificate = ensure_certificate(tmp_path, localhost_only=True)
+    with running_simulator(certificate, RuntimeOptions()) as sim:
+        yield sim
+
+
+async def test_a_localhost_certificate_is_trusted_by_its_fingerprint(
+    session: aiohttp.ClientSession, localhost_sim: SimHandle
+) -> None:
+    """A pinned fingerprint does not depend on the host name: the login works."""
+    pinned = TlsSettings(fingerprint=localhost_sim.certificate.fingerprint).ssl_argument()
+    client = UnifiedClient(
+        session, server(localhost_sim.unified_url, pinned), "operator", "operator"
+    )
+    try:
+        await client.login()
+        assert (await client.read([LEVEL]))[LEVEL].ok
+    finally:
+        await client.close()
+
+
+async def test_a_localhost_certificate_under_ca_trust_says_why(
+    session: aiohttp.ClientSession, localhost_sim: SimHandle
+) -> None:
+    """Trusted as a CA, it still fails the host-name check: an error of its own that
+    says to pin the fingerprint instead."""
+    pem = localhost_sim.certificate.cert_path.read_text(encoding="ascii")
+    trusted = await asyncio.to_thread(TlsSettings(ca_pem=pem).ssl_argument)
+    client = UnifiedClient(
+        session, server(localhost_sim.unified_url, trusted), "operator", "operator"
+    )
+    try:
+        with pytest.raises(CertificateError, match=r"not issued for 127\.0\.0\.1") as caught:
+            await client.login()
+        assert caught.value.fingerprint == localhost_sim.certificate.fingerprint
+    finally:
+        await client.close()

@@ -1,7 +1,9 @@
 """The integration against wincc-sim playing a WinCC Unified V20 runtime: the moved
 endpoint, the preflight header, and a user without the Openness runtime right."""
 
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
@@ -11,11 +13,12 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.wincc.const import DOMAIN, OPT_TOLERATED_FAILURES
+from custom_components.wincc.const import CONF_TLS_CA_PEM, DOMAIN, OPT_TOLERATED_FAILURES
+from simulator.certificate import ensure_certificate
 from simulator.runtime import RuntimeOptions
 from tests.components.conftest import EntryFactory, setup_entry
 from tests.components.test_config_flow import finish, start, submit, user_input
-from tests.conftest import SimHandle
+from tests.conftest import SimHandle, running_simulator
 
 LEVEL = "sensor.wincc_unified_tank_1_level"
 ENGINEER = {CONF_USERNAME: "engineer", CONF_PASSWORD: "engineer"}
@@ -96,3 +99,29 @@ async def test_setup_without_the_right_waits_and_says_why(
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     assert _right_issue(hass, entry.entry_id) is None
+
+
+@pytest.fixture
+def localhost_sim(socket_enabled: None, tmp_path: Path) -> Iterator[SimHandle]:
+    """wincc-sim with a certificate issued for localhost only, as V20 runtimes have."""
+    with running_simulator(
+        ensure_certificate(tmp_path, localhost_only=True), RuntimeOptions()
+    ) as sim:
+        yield sim
+
+
+async def test_a_localhost_certificate_gets_its_own_error_then_pinning_works(
+    hass: HomeAssistant, localhost_sim: SimHandle
+) -> None:
+    """Trusting it as a CA fails on the host name, with an error that says so; pinning
+    its fingerprint (which the flow showed) works."""
+    result = await submit(hass, await start(hass), user_input(localhost_sim))
+    assert result["step_id"] == "certificate"
+    assert result["description_placeholders"]["fingerprint"] == (
+        localhost_sim.certificate.fingerprint
+    )
+    pem = localhost_sim.certificate.cert_path.read_text(encoding="ascii")
+    result = await submit(hass, result, {"trust": "ca", CONF_TLS_CA_PEM: pem})
+    assert result["errors"] == {"base": "certificate_name_mismatch"}
+    result = await submit(hass, result, {"trust": "pin"})
+    assert result["step_id"] == "tags"

@@ -1,9 +1,13 @@
 """wincc-sim playing real servers: a WinCC Unified V20 runtime, as people running real ones
 report it, and a WinCC V7.5 classic service."""
 
+from pathlib import Path
+
 import aiohttp
+from cryptography import x509
 import pytest
 
+from simulator.certificate import ensure_certificate
 from simulator.cli import build_parser, runtime_from
 from simulator.runtime import RuntimeOptions
 from tests.conftest import SimHandle
@@ -112,3 +116,13 @@ def test_the_v75_profile_has_no_alarm_logging() -> None:
     v75 = runtime_from(build_parser().parse_args(["--profile", "v75", "--history-hours", "0"]))
     assert v75.alarm_logging is False
     assert v75.graphql_redirect is False
+
+
+def test_the_v20_profile_serves_a_localhost_certificate(tmp_path: Path) -> None:
+    """The localhost certificate names localhost alone, and lives beside the usual one."""
+    usual = ensure_certificate(tmp_path)
+    localhost = ensure_certificate(tmp_path, localhost_only=True)
+    assert usual.fingerprint != localhost.fingerprint
+    names = x509.load_pem_x509_certificate(localhost.cert_path.read_bytes()).extensions
+    alternative = names.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert [str(n.value) for n in alternative] == ["localhost"]

@@ -12,6 +12,7 @@ from .detect import create_client, detect
 from .errors import (
     AuthenticationError,
     CertificateError,
+    CertificateNameMismatchError,
     InvalidArgumentError,
     MissingRuntimeRightError,
     NotFoundError,
@@ -58,6 +59,7 @@ __all__ = [
     "Backoff",
     "Capability",
     "CertificateError",
+    "CertificateNameMismatchError",
     "ClassicClient",
     "DataKind",
     "HistoryValue",

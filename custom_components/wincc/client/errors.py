@@ -75,6 +75,10 @@ class CertificateError(WinCCError):
         self.subject = subject
 
 
+class CertificateNameMismatchError(CertificateError):
+    """The certificate is trusted, but issued for another host name or address."""
+
+
 HTTP_MESSAGES: dict[int, tuple[type[WinCCError], str]] = {
     401: (
         AuthenticationError,

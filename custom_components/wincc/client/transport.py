@@ -19,6 +19,7 @@ from .errors import (
     HTTP_MESSAGES,
     TIMEOUT_MESSAGE,
     CertificateError,
+    CertificateNameMismatchError,
     ProtocolError,
     ServerBusyError,
     ServerError,
@@ -37,6 +38,8 @@ DEFAULT_MAX_CONCURRENT = 4
 REDIRECTS = frozenset({301, 302, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 MAX_REDIRECTS = 3
+# OpenSSL's verify codes for a certificate issued for another host name or IP address.
+NAME_MISMATCH = frozenset({62, 64})
 
 
 def _retry_after(headers: Any) -> float | None:
@@ -186,6 +189,15 @@ class HttpTransport:
                 format_fingerprint(err.got),
             )
         if isinstance(err, aiohttp.ClientConnectorCertificateError):
+            if getattr(err.certificate_error, "verify_code", None) in NAME_MISMATCH:
+                presented = await self._certificate_error("", None)
+                return CertificateNameMismatchError(
+                    f"The server's certificate is not issued for {self.host}, which real "
+                    "WinCC runtimes often have (one for localhost only): trust it by its "
+                    "fingerprint instead, which does not depend on the host name",
+                    presented.fingerprint,
+                    presented.subject,
+                )
             return await self._certificate_error(
                 f"The server's certificate is not trusted ({err.certificate_error})", None
             )
