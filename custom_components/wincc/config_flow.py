@@ -16,6 +16,7 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNA
 from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -62,6 +63,7 @@ from .tag_picker import TagPickerFlow
 CONF_TRUST = "trust"
 TLS_KEYS = (CONF_TLS_FINGERPRINT, CONF_TLS_CA_PEM, CONF_TLS_VERIFY)
 TRUST_PIN, TRUST_CA, TRUST_INSECURE = "pin", "ca", "insecure"
+CONF_RETRUST = "trust_again"
 
 PORT_SELECTOR = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
 PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -104,6 +106,8 @@ RECONFIGURE_SCHEMA = probatio.Schema(
         probatio.Required(CONF_PORT): PORT_SELECTOR,
         probatio.Required(CONF_USERNAME): TextSelector(),
         probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
+        # Forget how the certificate is trusted, and choose again in the certificate step.
+        probatio.Optional(CONF_RETRUST, default=False): BooleanSelector(),
     }
 )
 
@@ -315,7 +319,11 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         if user_input is None:
             self._data = dict(entry.data)
         else:
+            retrust = user_input.pop(CONF_RETRUST, False)
             self._data = {**self._data, **user_input, CONF_PORT: int(user_input[CONF_PORT])}
+            if retrust:
+                for key in TLS_KEYS:
+                    self._data.pop(key, None)
             moved_to = address_unique_id(self._data)
             if any(
                 other.unique_id == moved_to and other.entry_id != entry.entry_id

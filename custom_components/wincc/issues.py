@@ -10,6 +10,8 @@ from .connection import tls_settings
 from .const import DOMAIN, ISSUE_MISSING_RUNTIME_RIGHT, ISSUE_TLS_UNVERIFIED
 
 ENTRY_ISSUES = (ISSUE_TLS_UNVERIFIED, ISSUE_MISSING_RUNTIME_RIGHT)
+# Issues with a fix flow in repairs.py; the other is fixed in WinCC.
+FIXABLE = frozenset({ISSUE_TLS_UNVERIFIED})
 
 
 def _issue_id(kind: str, entry: ConfigEntry) -> str:
@@ -21,11 +23,13 @@ def _report(hass: HomeAssistant, entry: ConfigEntry, kind: str, *, raised: bool)
     if not raised:
         ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))
         return
+    fixable = kind in FIXABLE
     ir.async_create_issue(
         hass,
         DOMAIN,
         _issue_id(kind, entry),
-        is_fixable=False,
+        is_fixable=fixable,
+        data={"entry_id": entry.entry_id} if fixable else None,
         severity=ir.IssueSeverity.WARNING
         if kind == ISSUE_TLS_UNVERIFIED
         else ir.IssueSeverity.ERROR,
