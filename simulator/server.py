@@ -8,6 +8,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from email.utils import format_datetime
 import logging
+from pathlib import Path
 import ssl
 import threading
 import time
@@ -130,6 +131,17 @@ class Simulator:
             bound = runner.addresses[0][1]
             urls.append(f"{scheme}://{self._host}:{bound}")
         return Endpoints(unified_url=urls[0], classic_url=f"{urls[1]}/WinCCRestService")
+
+    def present(self, cert_path: Path, key_path: Path) -> None:
+        """Present another certificate from now on, as a server restarted with a renewed
+        certificate does: open connections are closed, new ones get the new one."""
+        if self._ssl is None:
+            raise ValueError("the simulator serves plain HTTP")
+        self._ssl.load_cert_chain(cert_path, key_path)
+        for runner in self._runners:
+            server = runner.server
+            for connection in list(server.connections if server else ()):
+                connection.force_close()
 
     async def stop(self) -> None:
         """Stop listening and close open connections, subscription sockets first."""

@@ -28,7 +28,12 @@ from .const import DOMAIN
 from .coordinator import WinCCCoordinator
 from .exceptions import auth_failed, translation_key
 from .identity import expected_devices, expected_entities, runtime_device
-from .issues import delete_entry_issues, report_missing_runtime_right, update_tls_issue
+from .issues import (
+    delete_entry_issues,
+    report_read_failure,
+    report_server_answered,
+    update_tls_issue,
+)
 from .migration import async_migrate_entry
 from .options import EntryOptions
 from .push import start_push
@@ -64,13 +69,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
     except AuthenticationError as err:
         raise auth_failed(err) from err
     except MissingRuntimeRightError as err:
-        report_missing_runtime_right(hass, entry, missing=True)
+        report_read_failure(hass, entry, err)
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="missing_runtime_right",
             translation_placeholders={"error": str(err)},
         ) from err
     except CertificateError as err:
+        report_read_failure(hass, entry, err)
         raise ConfigEntryError(
             translation_domain=DOMAIN,
             translation_key="certificate_changed",
@@ -82,7 +88,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
             translation_key=translation_key(err),
             translation_placeholders={"error": str(err)},
         ) from err
-    report_missing_runtime_right(hass, entry, missing=False)
+    report_server_answered(hass, entry)
     options = EntryOptions.from_options(entry.options)
     coordinator = WinCCCoordinator(hass, entry, client, options)
     try:

@@ -24,7 +24,6 @@ from homeassistant.util import dt as dt_util
 from .client import (
     AuthenticationError,
     Capability,
-    MissingRuntimeRightError,
     PushFeed,
     Scalar,
     TagValue,
@@ -32,7 +31,7 @@ from .client import (
 )
 from .const import DOMAIN, PATTERN_REFRESH
 from .exceptions import action_failed, translation_key
-from .issues import report_missing_runtime_right
+from .issues import report_read_failure, report_server_answered
 from .options import EntryOptions
 from .server_coordinator import WinCCServerCoordinator
 from .tags import TagConfig
@@ -87,13 +86,11 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         await self._follow_patterns()
         try:
             values = await self.client.read(list(self.options.tags))
-        except MissingRuntimeRightError as err:
-            report_missing_runtime_right(self.hass, self.config_entry, missing=True)
-            return self._tolerate(err)
         except WinCCError as err:
+            report_read_failure(self.hass, self.config_entry, err)
             return self._tolerate(err)
         if self.failed_reads:
-            report_missing_runtime_right(self.hass, self.config_entry, missing=False)
+            report_server_answered(self.hass, self.config_entry)
         self.failed_reads = 0
         return values
 

@@ -6,12 +6,20 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
+from .client import CertificateError, MissingRuntimeRightError, WinCCError
 from .connection import tls_settings
-from .const import DOMAIN, ISSUE_MISSING_RUNTIME_RIGHT, ISSUE_TLS_UNVERIFIED
+from .const import (
+    DOMAIN,
+    ISSUE_CERTIFICATE_CHANGED,
+    ISSUE_MISSING_RUNTIME_RIGHT,
+    ISSUE_TLS_UNVERIFIED,
+)
 
-ENTRY_ISSUES = (ISSUE_TLS_UNVERIFIED, ISSUE_MISSING_RUNTIME_RIGHT)
-# Issues with a fix flow in repairs.py; the other is fixed in WinCC.
-FIXABLE = frozenset({ISSUE_TLS_UNVERIFIED})
+ENTRY_ISSUES = (ISSUE_TLS_UNVERIFIED, ISSUE_MISSING_RUNTIME_RIGHT, ISSUE_CERTIFICATE_CHANGED)
+# Issues with a fix flow in repairs.py (trusting a certificate); the right is fixed in WinCC.
+FIXABLE = frozenset({ISSUE_TLS_UNVERIFIED, ISSUE_CERTIFICATE_CHANGED})
+# What a failed read can report, until the server answers again.
+READ_ISSUES = (ISSUE_MISSING_RUNTIME_RIGHT, ISSUE_CERTIFICATE_CHANGED)
 
 
 def _issue_id(kind: str, entry: ConfigEntry) -> str:
@@ -19,7 +27,14 @@ def _issue_id(kind: str, entry: ConfigEntry) -> str:
 
 
 @callback
-def _report(hass: HomeAssistant, entry: ConfigEntry, kind: str, *, raised: bool) -> None:
+def _report(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    kind: str,
+    *,
+    raised: bool,
+    placeholders: dict[str, str] | None = None,
+) -> None:
     if not raised:
         ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))
         return
@@ -34,7 +49,7 @@ def _report(hass: HomeAssistant, entry: ConfigEntry, kind: str, *, raised: bool)
         if kind == ISSUE_TLS_UNVERIFIED
         else ir.IssueSeverity.ERROR,
         translation_key=kind,
-        translation_placeholders={"title": entry.title},
+        translation_placeholders={"title": entry.title, **(placeholders or {})},
     )
 
 
@@ -47,9 +62,26 @@ def update_tls_issue(hass: HomeAssistant, entry: ConfigEntry) -> None:
 
 
 @callback
-def report_missing_runtime_right(hass: HomeAssistant, entry: ConfigEntry, *, missing: bool) -> None:
-    """Report, or withdraw, that WinCC refuses the user tag access (the V20 right)."""
-    _report(hass, entry, ISSUE_MISSING_RUNTIME_RIGHT, raised=missing)
+def report_read_failure(hass: HomeAssistant, entry: ConfigEntry, err: WinCCError) -> None:
+    """Raise the issue a failed read or login calls for, if any: WinCC refuses the user
+    tag access (the V20 right), or the server presents another certificate."""
+    if isinstance(err, MissingRuntimeRightError):
+        _report(hass, entry, ISSUE_MISSING_RUNTIME_RIGHT, raised=True)
+    elif isinstance(err, CertificateError):
+        _report(
+            hass,
+            entry,
+            ISSUE_CERTIFICATE_CHANGED,
+            raised=True,
+            placeholders={"fingerprint": err.fingerprint or "?"},
+        )
+
+
+@callback
+def report_server_answered(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """The server answered as trusted and allowed: withdraw what failed reads raised."""
+    for kind in READ_ISSUES:
+        _report(hass, entry, kind, raised=False)
 
 
 @callback

@@ -10,7 +10,16 @@ from homeassistant.core import HomeAssistant
 import probatio
 
 from .client import PresentedCertificate, WinCCError, fetch_certificate
-from .const import CONF_TLS_CA_PEM, CONF_TLS_FINGERPRINT, CONF_TLS_VERIFY, ISSUE_TLS_UNVERIFIED
+from .const import (
+    CONF_TLS_CA_PEM,
+    CONF_TLS_FINGERPRINT,
+    CONF_TLS_VERIFY,
+    ISSUE_CERTIFICATE_CHANGED,
+    ISSUE_TLS_UNVERIFIED,
+)
+
+# Issues whose fix is to trust the certificate the server presents now.
+FIXED_BY_TRUSTING = (f"{ISSUE_TLS_UNVERIFIED}_", f"{ISSUE_CERTIFICATE_CHANGED}_")
 
 
 class TrustCertificateFlow(RepairsFlow):
@@ -60,7 +69,7 @@ class TrustCertificateFlow(RepairsFlow):
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
-    """The fix flow of a fixable issue (only unverified TLS has one)."""
-    if not issue_id.startswith(f"{ISSUE_TLS_UNVERIFIED}_") or data is None:
+    """The fix flow of a fixable issue: both trust the certificate anew."""
+    if data is None or not issue_id.startswith(FIXED_BY_TRUSTING):
         raise ValueError(f"{issue_id} has no fix flow")
     return TrustCertificateFlow(str(data["entry_id"]))

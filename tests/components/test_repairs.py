@@ -1,6 +1,7 @@
-"""Fixing unverified TLS: the repair's fix flow pins the certificate after the user
-compared it, and reconfigure can choose the certificate trust again."""
+"""Fixing certificate trust: the fix flows of unverified TLS and of a changed certificate
+pin the certificate after the user compared it, and reconfigure can choose again."""
 
+from pathlib import Path
 import socket
 
 from homeassistant.components.repairs import repairs_flow_manager
@@ -12,7 +13,13 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.wincc.const import CONF_TLS_FINGERPRINT, CONF_TLS_VERIFY, DOMAIN
+from custom_components.wincc.const import (
+    CONF_TLS_FINGERPRINT,
+    CONF_TLS_VERIFY,
+    DOMAIN,
+    OPT_TOLERATED_FAILURES,
+)
+from simulator.certificate import ensure_certificate
 from tests.components.conftest import EntryFactory, setup_entry
 from tests.conftest import SimHandle
 
@@ -97,3 +104,38 @@ async def test_reconfigure_can_trust_the_certificate_again(
     assert insecure_entry.data[CONF_TLS_FINGERPRINT] == wincc_sim.certificate.fingerprint
     assert CONF_TLS_VERIFY not in insecure_entry.data
     assert _issue(hass, insecure_entry) is None
+
+
+async def test_a_certificate_changed_while_running_is_a_repair_until_trusted(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle, tmp_path: Path
+) -> None:
+    """The server starts presenting another certificate: a repair issue shows its
+    fingerprint, nothing is trusted silently, and the fix pins it after confirmation."""
+    assert await async_setup_component(hass, "repairs", {})
+    entry = make_entry(**{OPT_TOLERATED_FAILURES: 0})
+    await setup_entry(hass, entry)
+    renewed = ensure_certificate(tmp_path)
+    wincc_sim.thread.call(
+        lambda: wincc_sim.thread.simulator.present(renewed.cert_path, renewed.key_path)
+    )
+    # The restart drops the pooled connection (one failed read); the next read meets
+    # the new certificate.
+    for _ in range(2):
+        await entry.runtime_data.coordinator.async_refresh()
+        await hass.async_block_till_done()
+    assert not entry.runtime_data.coordinator.last_update_success
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"certificate_changed_{entry.entry_id}")
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.translation_placeholders["fingerprint"] == renewed.fingerprint  # type: ignore[index]
+    assert entry.data[CONF_TLS_FINGERPRINT] == wincc_sim.certificate.fingerprint  # unchanged
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue.issue_id})
+    assert result["description_placeholders"]["fingerprint"] == renewed.fingerprint
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.data[CONF_TLS_FINGERPRINT] == renewed.fingerprint
+    assert entry.runtime_data.coordinator.last_update_success
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue.issue_id) is None
