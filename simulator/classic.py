@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-import json
 import logging
 from typing import Any
 
 from aiohttp import web
 
-from .alarm_rows import STATE_TEXTS, SUPPORTED_LANGUAGES
-from .alarms import ACKNOWLEDGE_REQUIRED, AlarmInstance, AlarmState, Reason
+from .classic_alarms import (
+    get_alarm_archive,
+    get_empty_filter_list,
+    get_hit_list,
+    get_message,
+    get_message_class,
+    get_message_classes,
+    get_message_list,
+    get_messages,
+    get_rest_filter,
+    get_rest_filters,
+)
+from .classic_call import Call, ClassicError, Handler, json_answer, page_answer
 from .clock import iso, parse_iso
-from .description import pick_text
 from .plant import NotALeafError, UnknownTagError
 from .queries import HistoryArgumentError, select_history
 from .runtime import Runtime
@@ -30,90 +37,6 @@ from .users import Right, User
 _LOGGER = logging.getLogger(__name__)
 
 ARCHIVE = "ProcessValueArchive"
-MESSAGE_NUMBER_BASE = 1001
-# WinCC V7 message states: came in, went out, acknowledged.
-CAME_IN, WENT_OUT, ACKNOWLEDGED = 1, 2, 3
-_CLASSIC_STATE = {
-    AlarmState.RAISED: CAME_IN,
-    AlarmState.RAISED_CLEARED: WENT_OUT,
-    AlarmState.RAISED_ACKNOWLEDGED: ACKNOWLEDGED,
-    AlarmState.RAISED_ACKNOWLEDGED_CLEARED: WENT_OUT,
-    AlarmState.RAISED_CLEARED_ACKNOWLEDGED: ACKNOWLEDGED,
-}
-
-
-class ClassicError(Exception):
-    """An HTTP error answer with a JSON body."""
-
-    def __init__(self, status: int, message: str) -> None:
-        """Answer ``status`` with ``{"error": message}``."""
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One authenticated request, matched to a route."""
-
-    request: web.Request
-    runtime: Runtime
-    user: User
-    params: tuple[str, ...]
-
-    @property
-    def language(self) -> str:
-        """The text language asked for with ``Accept-Language`` (en-US by default)."""
-        for part in self.request.headers.get("Accept-Language", "").split(","):
-            prefix = part.split(";")[0].strip().lower()[:2]
-            for language in SUPPORTED_LANGUAGES if prefix else ():
-                if language.lower().startswith(prefix):
-                    return language
-        return "en-US"
-
-    def require(self, right: Right) -> None:
-        """Refuse with 403 unless the user holds ``right``."""
-        if not self.user.may(right):
-            raise ClassicError(403, f"The user {self.user.name} lacks the {right} permission")
-
-    async def json_body(self) -> Any:
-        """The request body as JSON, or a 400 answer."""
-        try:
-            return json.loads(await self.request.read())
-        except web.HTTPRequestEntityTooLarge as err:
-            raise ClassicError(413, "Request body too large") from err
-        except ValueError as err:
-            raise ClassicError(400, "The request body is not valid JSON") from err
-
-    def int_query(self, name: str, default: int | None) -> int | None:
-        """A non-negative integer query parameter."""
-        raw = self.request.query.get(name)
-        if raw is None:
-            return default
-        if not raw.isdigit():
-            raise ClassicError(400, f"{name} must be a non-negative integer")
-        return int(raw)
-
-
-type Handler = Callable[[Call], Awaitable[web.StreamResponse]]
-
-
-def _json(data: Any, call: Call | None = None) -> web.Response:
-    headers = {"Content-Language": call.language} if call else None
-    return web.json_response(
-        data, headers=headers, dumps=lambda d: json.dumps(d, separators=(",", ":"))
-    )
-
-
-def _page(call: Call, key: str, items: Sequence[Any]) -> web.Response:
-    """One page of a listing: ``itemLimit`` items from ``continuationPoint`` on."""
-    start = call.int_query("continuationPoint", 0) or 0
-    limit = call.int_query("itemLimit", None)
-    end = len(items) if not limit else min(len(items), start + limit)
-    page: dict[str, Any] = {key: list(items[start:end])}
-    if end < len(items):
-        page["continuationPoint"] = end
-    return _json(page, call)
 
 
 # --- tags -----------------------------------------------------------------------------
@@ -171,7 +94,7 @@ async def get_value(call: Call) -> web.StreamResponse:
     row = _value_row(call.runtime, call.params[0])
     if row["errorcode"] == 2:
         return web.Response(status=200)
-    return _json(row, call)
+    return json_answer(row, call)
 
 
 async def post_values(call: Call) -> web.StreamResponse:
@@ -185,7 +108,7 @@ async def post_values(call: Call) -> web.StreamResponse:
     rows = [_value_row(call.runtime, n) for n in names]
     if call.runtime.faults.empty_body_for_unknown_tags and any(r["errorcode"] == 2 for r in rows):
         return web.Response(status=200)
-    return _json(rows, call)
+    return json_answer(rows, call)
 
 
 async def put_value(call: Call) -> web.StreamResponse:
@@ -195,7 +118,7 @@ async def put_value(call: Call) -> web.StreamResponse:
     if not isinstance(body, dict) or "value" not in body:
         raise ClassicError(400, 'Expected {"value": ...}')
     call.runtime.plant.advance()
-    return _json(_write_row(call.runtime, call.params[0], body["value"]), call)
+    return json_answer(_write_row(call.runtime, call.params[0], body["value"]), call)
 
 
 async def put_values(call: Call) -> web.StreamResponse:
@@ -207,7 +130,9 @@ async def put_values(call: Call) -> web.StreamResponse:
     ):
         raise ClassicError(400, 'Expected [{"variableName": ..., "value": ...}]')
     call.runtime.plant.advance()
-    return _json([_write_row(call.runtime, i["variableName"], i["value"]) for i in body], call)
+    return json_answer(
+        [_write_row(call.runtime, i["variableName"], i["value"]) for i in body], call
+    )
 
 
 def _variable(runtime: Runtime, name: str) -> dict[str, Any]:
@@ -226,7 +151,7 @@ async def get_variables(call: Call) -> web.StreamResponse:
     """Tag configuration, paged."""
     call.require(Right.READ)
     names = list(call.runtime.plant.definitions)
-    return _page(call, "variables", [_variable(call.runtime, n) for n in names])
+    return page_answer(call, "variables", [_variable(call.runtime, n) for n in names])
 
 
 async def get_variable(call: Call) -> web.StreamResponse:
@@ -234,7 +159,7 @@ async def get_variable(call: Call) -> web.StreamResponse:
     call.require(Right.READ)
     if call.params[0] not in call.runtime.plant.definitions:
         raise ClassicError(404, f"Tag {call.params[0]} not found")
-    return _json(_variable(call.runtime, call.params[0]), call)
+    return json_answer(_variable(call.runtime, call.params[0]), call)
 
 
 def _grouped(runtime: Runtime, attribute: str) -> dict[str, list[str]]:
@@ -248,14 +173,16 @@ async def get_groups(call: Call) -> web.StreamResponse:
     """Tag groups, paged."""
     call.require(Right.READ)
     groups = _grouped(call.runtime, "group")
-    return _page(call, "groups", [{"name": g, "variableCount": len(v)} for g, v in groups.items()])
+    return page_answer(
+        call, "groups", [{"name": g, "variableCount": len(v)} for g, v in groups.items()]
+    )
 
 
 async def get_connections(call: Call) -> web.StreamResponse:
     """Connections (PLC links), paged."""
     call.require(Right.READ)
     connections = _grouped(call.runtime, "connection")
-    return _page(
+    return page_answer(
         call,
         "connections",
         [
@@ -273,7 +200,7 @@ def _members(attribute: str, label: str) -> Handler:
         names = _grouped(call.runtime, attribute).get(call.params[0])
         if names is None:
             raise ClassicError(404, f"{label} {call.params[0]} not found")
-        return _json({"name": call.params[0], "variables": names}, call)
+        return json_answer({"name": call.params[0], "variables": names}, call)
 
     members.__doc__ = f"One {label.lower()} and its tags."
     return members
@@ -302,7 +229,7 @@ async def get_structure_types(call: Call) -> web.StreamResponse:
         }
         for s in plant.description.structures.values()
     ]
-    return _page(call, "structureTypes", types)
+    return page_answer(call, "structureTypes", types)
 
 
 # --- tag logging ----------------------------------------------------------------------
@@ -320,14 +247,16 @@ def _archive(call: Call) -> None:
 async def get_archives(call: Call) -> web.StreamResponse:
     """Process value archives, paged."""
     call.require(Right.READ)
-    return _page(call, "archives", [{"name": ARCHIVE, "variableCount": len(_logged(call.runtime))}])
+    return page_answer(
+        call, "archives", [{"name": ARCHIVE, "variableCount": len(_logged(call.runtime))}]
+    )
 
 
 async def get_archive_variables(call: Call) -> web.StreamResponse:
     """The tags an archive logs, paged."""
     call.require(Right.READ)
     _archive(call)
-    return _page(call, "variables", [{"name": n} for n in _logged(call.runtime)])
+    return page_answer(call, "variables", [{"name": n} for n in _logged(call.runtime)])
 
 
 def _history_row(sample: Any) -> dict[str, Any]:
@@ -351,7 +280,41 @@ async def get_archive_values(call: Call) -> web.StreamResponse:
     rows = [
         {"value": s.value, "timestamp": iso(s.timestamp), "qualitycode": s.quality} for s in samples
     ]
-    return _page(call, "values", rows)
+    return page_answer(call, "values", rows)
+
+
+def _logged_variable(call: Call, name: str) -> dict[str, Any]:
+    if not call.runtime.plant.logged(name):
+        raise ClassicError(404, f"Archive tag {name} not found")
+    return {"name": name, "archive": ARCHIVE}
+
+
+async def get_archive(call: Call) -> web.StreamResponse:
+    """One process value archive."""
+    call.require(Right.READ)
+    _archive(call)
+    return json_answer({"name": ARCHIVE, "variableCount": len(_logged(call.runtime))}, call)
+
+
+async def get_archive_variable(call: Call) -> web.StreamResponse:
+    """One tag of an archive."""
+    call.require(Right.READ)
+    _archive(call)
+    return json_answer(_logged_variable(call, call.params[1]), call)
+
+
+async def get_logged_variables(call: Call) -> web.StreamResponse:
+    """Every logged tag of every archive, paged."""
+    call.require(Right.READ)
+    return page_answer(
+        call, "variables", [{"name": n, "archive": ARCHIVE} for n in _logged(call.runtime)]
+    )
+
+
+async def get_logged_variable(call: Call) -> web.StreamResponse:
+    """One logged tag, with its archive."""
+    call.require(Right.READ)
+    return json_answer(_logged_variable(call, call.params[0]), call)
 
 
 def _archive_variable(runtime: Runtime, spec: Any) -> dict[str, Any]:
@@ -375,10 +338,45 @@ def _archive_variable(runtime: Runtime, spec: Any) -> dict[str, Any]:
     return {"name": name, "values": [_history_row(s) for s in samples], "errorcode": 0, "error": ""}
 
 
+def _named_history(call: Call, names: Any) -> list[dict[str, Any]]:
+    """The short body form one client sends, ``{"variableNames": [...]}``: every logged
+    value of each tag, the newest ``maxValues`` (all without it), oldest first."""
+    if not isinstance(names, list):
+        raise ClassicError(400, 'Expected {"variableNames": [...]}')
+    max_values = call.int_query("maxValues", 0) or 0
+    call.runtime.plant.advance()
+    rows = []
+    for name in names:
+        if not isinstance(name, str) or not call.runtime.plant.logged(name):
+            rows.append({"variableName": name, "values": [], "errorcode": 2, "error": "Not logged"})
+            continue
+        history = call.runtime.plant.history(name)
+        kept = history[-max_values:] if max_values else history
+        values = [
+            {"value": s.value, "timestamp": iso(s.timestamp), "qualitycode": s.quality}
+            for s in kept
+        ]
+        rows.append({"variableName": name, "values": values, "errorcode": 0, "error": ""})
+    return rows
+
+
+async def post_archive_values(call: Call) -> web.StreamResponse:
+    """``POST tagLogging/Archive/{a}/values?maxValues=N`` with ``{"variableNames": [...]}``."""
+    call.require(Right.READ)
+    _archive(call)
+    body = await call.json_body()
+    return json_answer(
+        _named_history(call, body.get("variableNames") if isinstance(body, dict) else None), call
+    )
+
+
 async def post_logged_values(call: Call) -> web.StreamResponse:
-    """Logged values for archive tags and time ranges."""
+    """Logged values for archive tags and time ranges (or, in the short form, for
+    ``{"variableNames": [...]}``)."""
     call.require(Right.READ)
     body = await call.json_body()
+    if isinstance(body, dict) and "variableNames" in body:
+        return json_answer(_named_history(call, body["variableNames"]), call)
     archives = body.get("archives") if isinstance(body, dict) else None
     if not isinstance(archives, list):
         raise ClassicError(400, 'Expected {"archives": [{"name": ..., "variables": [...]}]}')
@@ -400,139 +398,7 @@ async def post_logged_values(call: Call) -> web.StreamResponse:
                 "error": "",
             }
         )
-    return _json({"archives": answer}, call)
-
-
-# --- alarm logging (V8) ---------------------------------------------------------------
-
-
-def _message_numbers(runtime: Runtime) -> dict[str, int]:
-    return {
-        name: MESSAGE_NUMBER_BASE + i for i, name in enumerate(runtime.plant.description.alarms)
-    }
-
-
-def _message_row(call: Call, instance: AlarmInstance) -> dict[str, Any]:
-    definition = instance.definition
-    language = call.language
-    state = _CLASSIC_STATE.get(instance.state, WENT_OUT)
-    return {
-        "messageNumber": _message_numbers(call.runtime)[definition.name],
-        "name": definition.name,
-        "instanceID": instance.instance_id,
-        "state": state,
-        "stateText": pick_text(STATE_TEXTS[instance.state], language),
-        "priority": definition.priority,
-        "messageClass": definition.alarm_class.name,
-        "messageClassId": definition.alarm_class.id,
-        "text": pick_text(definition.text, language),
-        "infoText": pick_text(definition.info, language),
-        "area": definition.area,
-        "origin": definition.origin,
-        "value": instance.value,
-        "raiseTime": iso(instance.raise_time),
-        "acknowledgeTime": iso(instance.acknowledgment_time)
-        if instance.acknowledgment_time
-        else None,
-        "clearTime": iso(instance.clear_time) if instance.clear_time else None,
-        "modificationTime": iso(instance.modification_time),
-        "requiresAcknowledgment": definition.state_machine in ACKNOWLEDGE_REQUIRED,
-    }
-
-
-def _min_priority(call: Call) -> int:
-    filters = call.runtime.plant.description.rest_filters
-    match = next((v for k, v in filters.items() if k.lower() == call.params[0].lower()), None)
-    if match is None:
-        raise ClassicError(404, f"REST filter {call.params[0]} is not configured")
-    return match
-
-
-async def get_message_list(call: Call) -> web.StreamResponse:
-    """The current alarm list through a configured REST filter."""
-    call.require(Right.READ)
-    minimum = _min_priority(call)
-    call.runtime.plant.advance()
-    active = sorted(call.runtime.plant.alarms.active.values(), key=lambda i: i.raise_time)
-    return _json([_message_row(call, i) for i in active if i.definition.priority >= minimum], call)
-
-
-_EVENT_NAMES = {Reason.ADDED: "Came In", Reason.MODIFIED: "Changed", Reason.REMOVED: "Left"}
-
-
-async def get_alarm_archive(call: Call) -> web.StreamResponse:
-    """Alarm history through a REST filter, newest first, at most ``maxValues`` rows."""
-    call.require(Right.READ)
-    minimum = _min_priority(call)
-    max_values = call.int_query("maxValues", 100) or 100
-    call.runtime.plant.advance()
-    rows = []
-    for entry in reversed(call.runtime.plant.alarms.journal):
-        if entry.instance.definition.priority < minimum:
-            continue
-        rows.append(
-            _message_row(call, entry.instance)
-            | {"event": _EVENT_NAMES[entry.reason], "alarmState": str(entry.instance.state)}
-        )
-        if len(rows) >= max_values:
-            break
-    return _json(rows, call)
-
-
-async def get_messages(call: Call) -> web.StreamResponse:
-    """The configured messages."""
-    call.require(Right.READ)
-    numbers = _message_numbers(call.runtime)
-    return _json(
-        [
-            {
-                "messageNumber": numbers[a.name],
-                "name": a.name,
-                "messageClass": a.alarm_class.name,
-                "priority": a.priority,
-                "text": pick_text(a.text, call.language),
-                "tag": a.tag,
-            }
-            for a in call.runtime.plant.description.alarms.values()
-        ],
-        call,
-    )
-
-
-async def get_message(call: Call) -> web.StreamResponse:
-    """One configured message by number."""
-    call.require(Right.READ)
-    numbers = {str(v): k for k, v in _message_numbers(call.runtime).items()}
-    name = numbers.get(call.params[0])
-    if name is None:
-        raise ClassicError(404, f"Message {call.params[0]} not found")
-    alarm = call.runtime.plant.description.alarms[name]
-    return _json(
-        {
-            "messageNumber": int(call.params[0]),
-            "name": name,
-            "messageClass": alarm.alarm_class.name,
-            "priority": alarm.priority,
-            "text": pick_text(alarm.text, call.language),
-            "infoText": pick_text(alarm.info, call.language),
-            "tag": alarm.tag,
-        },
-        call,
-    )
-
-
-async def get_message_classes(call: Call) -> web.StreamResponse:
-    """The alarm (message) classes."""
-    call.require(Right.READ)
-    classes = {a.alarm_class for a in call.runtime.plant.description.alarms.values()}
-    return _json([{"name": c.name, "id": c.id} for c in sorted(classes, key=lambda c: c.id)], call)
-
-
-async def get_rest_filters(call: Call) -> web.StreamResponse:
-    """The REST filters configured for the alarm list."""
-    call.require(Right.READ)
-    filters = call.runtime.plant.description.rest_filters
-    return _json([{"name": n, "minPriority": p} for n, p in filters.items()], call)
+    return json_answer({"archives": answer}, call)
 
 
 # --- routing --------------------------------------------------------------------------
@@ -551,9 +417,14 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "tagManagement/Connection/{}"): get_connection,
     ("GET", "tagManagement/StructureTypes"): get_structure_types,
     ("GET", "tagLogging/Archives"): get_archives,
+    ("GET", "tagLogging/Archive/{}"): get_archive,
     ("GET", "tagLogging/Archive/{}/Variables"): get_archive_variables,
+    ("GET", "tagLogging/Archive/{}/Variable/{}"): get_archive_variable,
+    ("GET", "tagLogging/Variables"): get_logged_variables,
+    ("GET", "tagLogging/Variable/{}"): get_logged_variable,
     ("GET", "tagLogging/Archive/{}/Value/{}"): get_archive_values,
     ("POST", "tagLogging/Values"): post_logged_values,
+    ("POST", "tagLogging/Archive/{}/values"): post_archive_values,
     ("GET", "alarmLogging/MessageList/{}"): get_message_list,
     ("GET", "alarmLogging/ShortTermArchive/{}"): get_alarm_archive,
     ("GET", "alarmLogging/LongTermArchive/{}"): get_alarm_archive,
@@ -561,6 +432,12 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "alarmLogging/Message/{}"): get_message,
     ("GET", "alarmLogging/MessageClasses"): get_message_classes,
     ("GET", "alarmLogging/RestFilters"): get_rest_filters,
+    ("GET", "alarmLogging/RestFilter/{}"): get_rest_filter,
+    ("GET", "alarmLogging/MessageClass/{}"): get_message_class,
+    ("GET", "alarmLogging/HitList/{}"): get_hit_list,
+    ("GET", "alarmLogging/LockList/{}"): get_empty_filter_list,
+    ("GET", "alarmLogging/Hidelist/{}"): get_empty_filter_list,
+    ("GET", "alarmLogging/HiddenMessageList/{}"): get_empty_filter_list,
 }
 
 
