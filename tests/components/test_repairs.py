@@ -19,6 +19,7 @@ from custom_components.wincc.const import (
     DOMAIN,
     OPT_TOLERATED_FAILURES,
 )
+from custom_components.wincc.repairs import async_create_fix_flow
 from simulator.certificate import ensure_certificate
 from tests.components.conftest import EntryFactory, setup_entry
 from tests.conftest import SimHandle
@@ -139,3 +140,18 @@ async def test_a_certificate_changed_while_running_is_a_repair_until_trusted(
     assert entry.data[CONF_TLS_FINGERPRINT] == renewed.fingerprint
     assert entry.runtime_data.coordinator.last_update_success
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue.issue_id) is None
+
+
+async def test_only_certificate_issues_have_a_fix_flow_and_a_removed_entry_aborts(
+    hass: HomeAssistant, insecure_entry: MockConfigEntry
+) -> None:
+    """Another issue gets no fix flow; an entry removed meanwhile aborts the fix."""
+    with pytest.raises(ValueError, match="no fix flow"):
+        await async_create_fix_flow(hass, f"missing_runtime_right_{insecure_entry.entry_id}", {})
+    flow = await async_create_fix_flow(
+        hass, f"tls_unverified_{insecure_entry.entry_id}", {"entry_id": "gone"}
+    )
+    flow.hass = hass
+    result = await flow.async_step_init()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "entry_removed"
