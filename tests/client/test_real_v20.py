@@ -4,6 +4,7 @@ access only with the Openness runtime right."""
 
 import asyncio
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 import ssl
 
@@ -24,7 +25,7 @@ from custom_components.wincc.client import (
 from custom_components.wincc.client.transport import HttpTransport
 from simulator.certificate import Certificate, ensure_certificate
 from simulator.runtime import RuntimeOptions
-from tests.client.conftest import RequestCounter, server
+from tests.client.conftest import MonotonicClock, RequestCounter, server
 from tests.client.test_push import ALARMS, QUICK, Recorder, stop
 from tests.conftest import AppThread, SimHandle, running_simulator
 
@@ -178,3 +179,25 @@ async def test_a_localhost_certificate_under_ca_trust_says_why(
         assert caught.value.fingerprint == localhost_sim.certificate.fingerprint
     finally:
         await client.close()
+
+
+async def test_75_minute_tokens_are_renewed_before_they_expire(
+    unified: UnifiedClient, wincc_sim: SimHandle, monotonic: MonotonicClock
+) -> None:
+    """With V20's 75-minute tokens, a read in the last minute before expiry extends the
+    session in time, again and again (through the moved endpoint)."""
+    wincc_sim.thread.call(
+        lambda: setattr(wincc_sim.runtime.sessions, "lifetime", timedelta(minutes=75))
+    )
+    await unified.login()
+    for _ in range(3):
+        wincc_sim.advance(74.5 * 60)
+        monotonic.now += 74.5 * 60
+        assert (await unified.read([LEVEL]))[LEVEL].ok
+    (session,) = wincc_sim.thread.call(
+        lambda: wincc_sim.runtime.sessions.of_user(
+            wincc_sim.runtime.directory.authenticate("operator", "operator")
+        )
+    )  # type: ignore[arg-type]
+    assert session.id == 1  # renewed, never replaced by a new login
+    assert session.expires == wincc_sim.runtime.clock.now() + timedelta(minutes=75)
