@@ -8,6 +8,7 @@ import contextlib
 from datetime import UTC, datetime, timedelta
 import logging
 from pathlib import Path
+import sys
 
 from .certificate import ensure_certificate
 from .clock import Clock
@@ -172,7 +173,10 @@ async def serve(args: argparse.Namespace) -> None:
         print(f"  certificate SHA-256:     {certificate.fingerprint}")
         print(f"  certificate file:        {certificate.cert_path}")
     print("  users: operator/operator (read, write, acknowledge), viewer/viewer (read only),")
-    print("         guest/guest (no web rights)", flush=True)
+    print("         guest/guest (no web rights), engineer/engineer (no Openness runtime right)")
+    if args.profile:
+        print(f"  profile:                 {args.profile}")
+    sys.stdout.flush()
     try:
         await asyncio.Event().wait()
     finally:
