@@ -20,7 +20,6 @@ from .client import (
     AuthenticationError,
     Capability,
     CertificateError,
-    MissingRuntimeRightError,
     WinCCError,
 )
 from .connection import client_for
@@ -68,13 +67,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
         await client.login()
     except AuthenticationError as err:
         raise auth_failed(err) from err
-    except MissingRuntimeRightError as err:
-        report_read_failure(hass, entry, err)
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="missing_runtime_right",
-            translation_placeholders={"error": str(err)},
-        ) from err
     except CertificateError as err:
         report_read_failure(hass, entry, err)
         raise ConfigEntryError(
@@ -83,6 +75,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
             translation_placeholders={"fingerprint": err.fingerprint or "?"},
         ) from err
     except WinCCError as err:
+        report_read_failure(hass, entry, err)  # the V20 runtime right, say
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key=translation_key(err),

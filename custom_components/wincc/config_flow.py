@@ -52,6 +52,7 @@ from .const import (
     DOMAIN,
     MODELS,
     SERVER_TYPE_AUTO,
+    TLS_KEYS,
 )
 from .flow_errors import form_errors
 from .identity import address_unique_id
@@ -61,7 +62,6 @@ from .options_flow import WinCCOptionsFlow
 from .tag_picker import TagPickerFlow
 
 CONF_TRUST = "trust"
-TLS_KEYS = (CONF_TLS_FINGERPRINT, CONF_TLS_CA_PEM, CONF_TLS_VERIFY)
 TRUST_PIN, TRUST_CA, TRUST_INSECURE = "pin", "ca", "insecure"
 CONF_RETRUST = "trust_again"
 

@@ -12,6 +12,8 @@ CONF_SERVER_TYPE: Final = "server_type"
 CONF_TLS_FINGERPRINT: Final = "tls_fingerprint"
 CONF_TLS_CA_PEM: Final = "tls_ca_pem"
 CONF_TLS_VERIFY: Final = "tls_verify"
+# Every way an entry can trust its server's certificate; an entry uses one at most.
+TLS_KEYS: Final = (CONF_TLS_FINGERPRINT, CONF_TLS_CA_PEM, CONF_TLS_VERIFY)
 
 SERVER_TYPE_AUTO: Final = "auto"
 DEFAULT_PORTS: Final = {ServerType.UNIFIED: 443, ServerType.CLASSIC: 34568}

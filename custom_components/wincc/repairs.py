@@ -10,16 +10,11 @@ from homeassistant.core import HomeAssistant
 import probatio
 
 from .client import PresentedCertificate, WinCCError, fetch_certificate
-from .const import (
-    CONF_TLS_CA_PEM,
-    CONF_TLS_FINGERPRINT,
-    CONF_TLS_VERIFY,
-    ISSUE_CERTIFICATE_CHANGED,
-    ISSUE_TLS_UNVERIFIED,
-)
+from .const import CONF_TLS_FINGERPRINT, TLS_KEYS
+from .issues import FIXABLE
 
-# Issues whose fix is to trust the certificate the server presents now.
-FIXED_BY_TRUSTING = (f"{ISSUE_TLS_UNVERIFIED}_", f"{ISSUE_CERTIFICATE_CHANGED}_")
+# Every fixable issue is fixed by trusting the certificate the server presents now.
+FIXED_BY_TRUSTING = tuple(f"{kind}_" for kind in FIXABLE)
 
 
 class TrustCertificateFlow(RepairsFlow):
@@ -42,11 +37,7 @@ class TrustCertificateFlow(RepairsFlow):
         if entry is None:
             return self.async_abort(reason="entry_removed")
         if user_input is not None and self._presented is not None:
-            data = {
-                key: value
-                for key, value in entry.data.items()
-                if key not in (CONF_TLS_VERIFY, CONF_TLS_CA_PEM)
-            }
+            data = {key: value for key, value in entry.data.items() if key not in TLS_KEYS}
             data[CONF_TLS_FINGERPRINT] = self._presented.fingerprint
             self.hass.config_entries.async_update_entry(entry, data=data)
             self.hass.config_entries.async_schedule_reload(entry.entry_id)

@@ -190,13 +190,12 @@ class HttpTransport:
             )
         if isinstance(err, aiohttp.ClientConnectorCertificateError):
             if getattr(err.certificate_error, "verify_code", None) in NAME_MISMATCH:
-                presented = await self._certificate_error("", None)
-                return CertificateNameMismatchError(
+                return await self._certificate_error(
                     f"The server's certificate is not issued for {self.host}, which real "
                     "WinCC runtimes often have (one for localhost only): trust it by its "
                     "fingerprint instead, which does not depend on the host name",
-                    presented.fingerprint,
-                    presented.subject,
+                    None,
+                    CertificateNameMismatchError,
                 )
             return await self._certificate_error(
                 f"The server's certificate is not trusted ({err.certificate_error})", None
@@ -233,13 +232,18 @@ class HttpTransport:
             )
         return error_class(message)
 
-    async def _certificate_error(self, message: str, fingerprint: str | None) -> CertificateError:
+    async def _certificate_error(
+        self,
+        message: str,
+        fingerprint: str | None,
+        kind: type[CertificateError] = CertificateError,
+    ) -> CertificateError:
         """Describe the presented certificate, so the user can decide to trust it."""
         try:
             presented = await fetch_certificate(self.host, self.port)
         except WinCCError:
-            return CertificateError(message, fingerprint, None)
-        return CertificateError(message, presented.fingerprint, presented.subject)
+            return kind(message, fingerprint, None)
+        return kind(message, presented.fingerprint, presented.subject)
 
     async def close(self) -> None:
         """Close the session if this transport made it."""

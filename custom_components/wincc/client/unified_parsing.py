@@ -96,9 +96,7 @@ def raise_for_errors(errors: Sequence[Mapping[str, Any]]) -> None:
     if any(_code(e) == "FORBIDDEN" for e in errors):
         raise MissingRuntimeRightError(MISSING_RIGHT_MESSAGE)
     messages = "; ".join(str(e.get("message", "")) for e in errors) or "unknown error"
-    codes = {
-        str(e["extensions"].get("code")) for e in errors if isinstance(e.get("extensions"), dict)
-    }
+    codes = {_code(e) for e in errors}
     if codes & ARGUMENT_CODES:
         raise InvalidArgumentError(f"The server refused the request: {messages}")
     raise ServerError(f"The server reported an error: {messages}")
