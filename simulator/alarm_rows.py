@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .alarms import ACKNOWLEDGEABLE, RESET_REQUIRED, AlarmInstance, AlarmState
-from .clock import iso
+from .clock import iso, iso_or_none
 from .description import pick_text
 from .tagtypes import GOOD_CASCADE, unified_quality
 
@@ -90,11 +90,9 @@ def alarm_row(
             "name": f"{system}::{definition.name}",
             "instanceID": instance.instance_id,
             "raiseTime": iso(instance.raise_time),
-            "acknowledgmentTime": iso(instance.acknowledgment_time)
-            if instance.acknowledgment_time
-            else None,
-            "clearTime": iso(instance.clear_time) if instance.clear_time else None,
-            "resetTime": iso(instance.reset_time) if instance.reset_time else None,
+            "acknowledgmentTime": iso_or_none(instance.acknowledgment_time),
+            "clearTime": iso_or_none(instance.clear_time),
+            "resetTime": iso_or_none(instance.reset_time),
             "modificationTime": iso(instance.modification_time),
             "state": str(instance.state),
             "flashing": _user_response(instance) != "NONE",

@@ -10,7 +10,7 @@ from aiohttp import web
 from .alarm_rows import STATE_TEXTS
 from .alarms import ACKNOWLEDGE_REQUIRED, AlarmInstance, AlarmState, Reason
 from .classic_call import Call, ClassicError, json_answer
-from .clock import iso
+from .clock import iso, iso_or_none
 from .description import pick_text
 from .runtime import Runtime
 from .users import Right
@@ -55,10 +55,8 @@ def _message_row(call: Call, instance: AlarmInstance) -> dict[str, Any]:
         "origin": definition.origin,
         "value": instance.value,
         "raiseTime": iso(instance.raise_time),
-        "acknowledgeTime": iso(instance.acknowledgment_time)
-        if instance.acknowledgment_time
-        else None,
-        "clearTime": iso(instance.clear_time) if instance.clear_time else None,
+        "acknowledgeTime": iso_or_none(instance.acknowledgment_time),
+        "clearTime": iso_or_none(instance.clear_time),
         "modificationTime": iso(instance.modification_time),
         "requiresAcknowledgment": definition.state_machine in ACKNOWLEDGE_REQUIRED,
     }

@@ -42,6 +42,11 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def iso_or_none(moment: datetime | None) -> str | None:
+    """``iso(moment)``, or None for a time that has not come (an alarm not yet cleared)."""
+    return iso(moment) if moment else None
+
+
 def parse_iso(text: str) -> datetime:
     """Parse an ISO-8601 time; a time without zone is taken as UTC."""
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
