@@ -112,7 +112,7 @@ def alarm_row(
             "connectionName": definition.origin,
             "valueLimit": definition.condition.limit,
             "sourceType": "TAG",
-            "suppressionState": "UNSUPPRESSED",
+            "suppressionState": instance.suppression,
             "hostName": "wincc-sim",
             "userName": instance.user_name,
             "value": instance.value,

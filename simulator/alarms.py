@@ -54,6 +54,10 @@ RESET_REQUIRED = frozenset({"RAISE_CLEAR_REQUIRES_ACKNOWLEDGMENT_AND_RESET"})
 # WinCC error code 305: cannot be acknowledged or reset in the current state.
 NOT_IN_STATE = 305
 UNKNOWN_NAME = 2
+SHELVED = "SHELVED"
+UNSUPPRESSED = "UNSUPPRESSED"
+# The runtime's configured shelving timeout: what a timeout of 0 means, and the longest.
+SHELVE_TIMEOUT = timedelta(hours=8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,9 @@ class AlarmInstance:
     clear_time: datetime | None = None
     reset_time: datetime | None = None
     user_name: str = ""
+    # ``SHELVED`` until ``shelved_until``, or ``UNSUPPRESSED``.
+    suppression: str = "UNSUPPRESSED"
+    shelved_until: datetime | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -117,6 +124,8 @@ class AlarmEngine:
         # raised twice in one (not even across a runtime restart).
         self._last_raised: dict[str, datetime] = {}
         self._condition_was_true: dict[str, bool] = {}
+        # Alarms that raise no new instances until enabled again.
+        self.disabled: set[str] = set()
         self._on_change = on_change
 
     @property
@@ -170,12 +179,17 @@ class AlarmEngine:
         return state is AlarmState.RAISED_ACKNOWLEDGED and machine in NO_CLEAR_EVENT
 
     def evaluate(self, value_of: Callable[[str], Scalar], now: datetime) -> None:
-        """Raise and clear instances from the current tag values."""
+        """Raise and clear instances from the current tag values; end expired shelving."""
+        for instance in list(self.active.values()):
+            if instance.shelved_until is not None and instance.shelved_until <= now:
+                self._suppress(instance, UNSUPPRESSED, None, instance.shelved_until)
         for definition in self.definitions.values():
             value = value_of(definition.tag)
             holds = definition.condition.holds(value)
             was = self._condition_was_true.get(definition.name, False)
             self._condition_was_true[definition.name] = holds
+            if definition.name in self.disabled:
+                continue
             if holds and not was:
                 self._raise(definition, value, now)
             elif was and not holds:
@@ -318,6 +332,67 @@ class AlarmEngine:
             lambda i: i.definition.state_machine in RESET_REQUIRED and i.state in resettable,
             apply,
         )
+
+    # --- shelving and disabling (whole alarms, by name) -----------------------------------
+
+    def _suppress(
+        self, instance: AlarmInstance, state: str, until: datetime | None, now: datetime
+    ) -> None:
+        self._record(
+            Reason.MODIFIED,
+            replace(
+                instance,
+                suppression=state,
+                shelved_until=until,
+                modification_time=now,
+                change_reason="ALARM_SUPPRESSION_STATE_CHANGED",
+            ),
+        )
+
+    def shelve(self, name: str, timeout: timedelta, now: datetime) -> int:
+        """Shelve every active instance of an alarm, for ``timeout`` (0: the runtime's
+        configured timeout, which also bounds it); the error code, 0 or 2."""
+        if name not in self.definitions:
+            return UNKNOWN_NAME
+        length = SHELVE_TIMEOUT if timeout <= timedelta() else min(timeout, SHELVE_TIMEOUT)
+        for instance in self._instances_of(name):
+            self._suppress(instance, SHELVED, now + length, now)
+        return 0
+
+    def unshelve(self, name: str, now: datetime) -> int:
+        """Unshelve the shelved instances of an alarm; the error code, 0 or 2."""
+        if name not in self.definitions:
+            return UNKNOWN_NAME
+        for instance in self._instances_of(name):
+            if instance.suppression == SHELVED:
+                self._suppress(instance, UNSUPPRESSED, None, now)
+        return 0
+
+    def disable(self, name: str, now: datetime) -> int:
+        """Stop raising instances of an alarm; its active instances are removed."""
+        if name not in self.definitions:
+            return UNKNOWN_NAME
+        self.disabled.add(name)
+        for instance in self._instances_of(name):
+            self._record(
+                Reason.REMOVED,
+                replace(
+                    instance,
+                    state=AlarmState.REMOVED,
+                    modification_time=now,
+                    change_reason="ALARM_ENABLE_STATE_CHANGED",
+                ),
+            )
+        return 0
+
+    def enable(self, name: str) -> int:
+        """Raise instances of an alarm again; a condition that holds raises at once."""
+        if name not in self.definitions:
+            return UNKNOWN_NAME
+        if name in self.disabled:
+            self.disabled.discard(name)
+            self._condition_was_true[name] = False
+        return 0
 
     def restart(self, now: datetime) -> None:
         """A runtime restart: every instance is removed and instance IDs start again.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache, wraps
 from importlib import resources
 import json
@@ -30,7 +31,7 @@ from graphql import (
 from graphql.language import BooleanValueNode, FloatValueNode, IntValueNode, StringValueNode
 
 from .alarm_rows import FILTER_FIELDS, SUPPORTED_LANGUAGES, alarm_row
-from .alarms import AlarmResult, Reason
+from .alarms import UNKNOWN_NAME, AlarmResult, Reason
 from .clock import iso, parse_iso
 from .plant import NotALeafError, TagReading, UnknownTagError
 from .queries import (
@@ -54,6 +55,9 @@ LOGGING_TAG_SUFFIX = ":LoggingTag_1"
 # A subscription wakes at every change of the plant, and at least this often to let a
 # running clock move the plant on.
 SUBSCRIPTION_IDLE_SECONDS = 1.0
+NOT_PERMITTED = 1
+CANNOT_RESOLVE = "Cannot resolve provided name"
+ALARM_ERRORS = {UNKNOWN_NAME: CANNOT_RESOLVE, NOT_PERMITTED: "Operation not permitted for this user"}
 MAX_BODY_BYTES = 4 * 1024 * 1024
 # What Apollo Server's CSRF guard answers a request without a preflight header.
 CSRF_MESSAGE = (
@@ -156,7 +160,7 @@ def _read_tag(runtime: Runtime, name: str) -> dict[str, Any]:
     try:
         reading = runtime.plant.read(_local_name(runtime, name))
     except UnknownTagError:
-        return {"name": name, "value": None, "error": _error(2, "Cannot resolve provided name")}
+        return {"name": name, "value": None, "error": _error(UNKNOWN_NAME, CANNOT_RESOLVE)}
     except NotALeafError:
         return {
             "name": name,
@@ -350,7 +354,7 @@ def resolve_logged_tag_values(
             results.append(
                 {
                     "loggingTagName": name,
-                    "error": _error(2, "Cannot resolve provided name"),
+                    "error": _error(UNKNOWN_NAME, CANNOT_RESOLVE),
                     "values": [],
                 }
             )
@@ -494,7 +498,7 @@ def resolve_write_tag_values(
                     local, quality_code(item_quality["quality"], item_quality.get("subStatus"))
                 )
         except UnknownTagError:
-            results.append({"name": name, "error": _error(2, "Cannot resolve provided name")})
+            results.append({"name": name, "error": _error(UNKNOWN_NAME, CANNOT_RESOLVE)})
         except NotALeafError:
             results.append(
                 {"name": name, "error": _error(202, "Only leaf elements can be addressed")}
@@ -518,12 +522,12 @@ def _alarm_results(
     for item in items:
         name, instance_id = item["name"], item.get("instanceID") or 0
         if not user.may(Right.ACKNOWLEDGE):
-            outcomes = [AlarmResult(name, instance_id, 1, "Operation not permitted for this user")]
+            outcomes = [AlarmResult(name, instance_id, NOT_PERMITTED, ALARM_ERRORS[NOT_PERMITTED])]
         else:
             try:
                 local = _local_name(runtime, name)
             except UnknownTagError:
-                outcomes = [AlarmResult(name, instance_id, 2, "Cannot resolve provided name")]
+                outcomes = [AlarmResult(name, instance_id, UNKNOWN_NAME, CANNOT_RESOLVE)]
             else:
                 outcomes = action(local, instance_id, runtime.plant.time, user.name)
         results.extend(
@@ -545,6 +549,61 @@ def resolve_acknowledge_alarms(_root: Any, info: Any, input: list[dict[str, Any]
 def resolve_reset_alarms(_root: Any, info: Any, input: list[dict[str, Any]]) -> Any:  # noqa: A002
     """Reset alarm instances that need a reset."""
     return _alarm_results(info, input, _context(info).runtime.plant.alarms.reset)
+
+
+def _by_name(
+    info: Any, names: list[str], action: Callable[[str], int]
+) -> list[dict[str, Any]]:
+    """Apply an action to whole configured alarms, one result per name (error 0 or 2)."""
+    runtime = _context(info).runtime
+    runtime.plant.advance()
+    allowed = _user(info).may(Right.ACKNOWLEDGE)
+    results = []
+    for name in names:
+        try:
+            local = _local_name(runtime, name)
+        except UnknownTagError:
+            code = UNKNOWN_NAME
+        else:
+            code = action(local) if allowed else NOT_PERMITTED
+        canonical = f"{runtime.system}::{name.rpartition('::')[2]}"
+        results.append({"alarmName": canonical, "error": _error(code, ALARM_ERRORS.get(code, ""))})
+    return results
+
+
+def _timespan(value: Any) -> timedelta:
+    """A ``Timespan`` argument, taken as milliseconds (a number or a numeric string)."""
+    try:
+        return timedelta(milliseconds=float(value or 0))
+    except (TypeError, ValueError):
+        raise GraphQLError(f"Timespan cannot represent value: {value!r}") from None
+
+
+def resolve_shelve_alarms(_root: Any, info: Any, names: list[str], shelveTimeout: Any = 0) -> Any:  # noqa: N803
+    """Shelve every active instance of the named alarms."""
+    engine, timeout = _context(info).runtime.plant.alarms, _timespan(shelveTimeout)
+    return _by_name(info, names, lambda n: engine.shelve(n, timeout, _now(info)))
+
+
+def resolve_unshelve_alarms(_root: Any, info: Any, names: list[str]) -> Any:
+    """Unshelve the shelved instances of the named alarms."""
+    engine = _context(info).runtime.plant.alarms
+    return _by_name(info, names, lambda n: engine.unshelve(n, _now(info)))
+
+
+def resolve_disable_alarms(_root: Any, info: Any, names: list[str]) -> Any:
+    """Stop raising the named alarms; their active instances are removed."""
+    engine = _context(info).runtime.plant.alarms
+    return _by_name(info, names, lambda n: engine.disable(n, _now(info)))
+
+
+def resolve_enable_alarms(_root: Any, info: Any, names: list[str]) -> Any:
+    """Raise the named alarms again."""
+    return _by_name(info, names, _context(info).runtime.plant.alarms.enable)
+
+
+def _now(info: Any) -> datetime:
+    return _context(info).runtime.plant.time
 
 
 # --- subscriptions --------------------------------------------------------------------
@@ -674,6 +733,10 @@ def unified_schema() -> GraphQLSchema:
             "writeTagValues": resolve_write_tag_values,
             "acknowledgeAlarms": resolve_acknowledge_alarms,
             "resetAlarms": resolve_reset_alarms,
+            "shelveAlarms": resolve_shelve_alarms,
+            "unshelveAlarms": resolve_unshelve_alarms,
+            "disableAlarms": resolve_disable_alarms,
+            "enableAlarms": resolve_enable_alarms,
         },
     )
     subscription = schema.subscription_type

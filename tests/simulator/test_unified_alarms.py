@@ -279,3 +279,80 @@ async def test_restart_removes_instances_and_restarts_ids(
     )
     assert [a["state"] for a in logged["loggedAlarms"]][-3:] == ["REMOVED", "REMOVED", "RAISED"]
     assert logged["loggedAlarms"][-2]["changeReason"] == ["ALARM_STATE_CHANGED_REMOVE_EVENT"]
+
+
+SHELVE = """mutation($n:[String]!,$t:Timespan){shelveAlarms(names:$n,shelveTimeout:$t){
+  alarmName error{code description}}}"""
+BY_NAME = "mutation($n:[String]!){%s(names:$n){alarmName error{code description}}}"
+SUPPRESSION = "{activeAlarms{name instanceID state suppressionState changeReason}}"
+
+
+async def _suppression(gql: GraphQL, name: str) -> str:
+    rows = (await gql.data(SUPPRESSION))["activeAlarms"]
+    (state,) = [row["suppressionState"] for row in rows if row["name"] == name]
+    return str(state)
+
+
+async def test_shelving_marks_instances_and_ends_after_its_timeout(
+    gql: GraphQL, wincc_sim: SimHandle
+) -> None:
+    """Shelving marks every active instance SHELVED (the client suppresses it); it ends
+    by unshelving or after the timeout, in milliseconds, bounded by the runtime's 8 h."""
+    wincc_sim.write("Pump1_Fault", True)
+    data = await gql.data(SHELVE, {"n": ["HMI_RT_1::Pump1_Fault", "Nope"], "t": 60_000})
+    assert data["shelveAlarms"] == [
+        {"alarmName": "HMI_RT_1::Pump1_Fault", "error": {"code": "0", "description": ""}},
+        {
+            "alarmName": "HMI_RT_1::Nope",
+            "error": {"code": "2", "description": "Cannot resolve provided name"},
+        },
+    ]
+    (alarm,) = (await gql.data(SUPPRESSION))["activeAlarms"]
+    assert alarm["suppressionState"] == "SHELVED"
+    assert alarm["changeReason"] == ["ALARM_SUPPRESSION_STATE_CHANGED"]
+    wincc_sim.advance(61)
+    (alarm,) = (await gql.data(SUPPRESSION))["activeAlarms"]
+    assert alarm["suppressionState"] == "UNSUPPRESSED"
+    await gql.data(SHELVE, {"n": ["Pump1_Fault"], "t": 0})
+    wincc_sim.advance(7 * 3600)
+    await gql.login()  # the token ran out meanwhile
+    assert await _suppression(gql, "HMI_RT_1::Pump1_Fault") == "SHELVED"  # 0: 8 hours
+    data = await gql.data(BY_NAME % "unshelveAlarms", {"n": ["HMI_RT_1::Pump1_Fault"]})
+    assert data["unshelveAlarms"][0]["error"]["code"] == "0"
+    assert await _suppression(gql, "HMI_RT_1::Pump1_Fault") == "UNSUPPRESSED"
+    status, body = await gql.post(SHELVE, {"n": ["Pump1_Fault"], "t": "an hour"})
+    assert "Timespan" in body["errors"][0]["message"]
+
+
+async def test_disabling_removes_instances_and_raises_none_until_enabled(
+    gql: GraphQL, wincc_sim: SimHandle
+) -> None:
+    """A disabled alarm's instances are REMOVED and no new ones come; enabling while the
+    condition holds raises a new instance."""
+    wincc_sim.write("Pump1_Fault", True)
+    data = await gql.data(BY_NAME % "disableAlarms", {"n": ["HMI_RT_1::Pump1_Fault"]})
+    assert data["disableAlarms"][0]["error"]["code"] == "0"
+    assert await _active(gql) == []
+    logged = await gql.data('{loggedAlarms(startTime:"2026-05-01T09:00:00Z"){state changeReason}}')
+    assert logged["loggedAlarms"][-1] == {
+        "state": "REMOVED",
+        "changeReason": ["ALARM_ENABLE_STATE_CHANGED"],
+    }
+    wincc_sim.write("Pump1_Fault", False)
+    wincc_sim.write("Pump1_Fault", True)
+    wincc_sim.advance(1)
+    assert await _active(gql) == []
+    data = await gql.data(BY_NAME % "enableAlarms", {"n": ["Pump1_Fault", "Nope"]})
+    assert [r["error"]["code"] for r in data["enableAlarms"]] == ["0", "2"]
+    wincc_sim.advance(1)
+    assert await _active(gql) == [
+        {"name": "HMI_RT_1::Pump1_Fault", "instanceID": 2, "state": "RAISED"}
+    ]
+
+
+async def test_viewer_cannot_shelve_or_disable(gql: GraphQL) -> None:
+    """Shelving and disabling need the acknowledge right: error 1 per name."""
+    await gql.login("viewer")
+    for mutation in ("shelveAlarms", "unshelveAlarms", "disableAlarms", "enableAlarms"):
+        data = await gql.data(BY_NAME % mutation, {"n": ["Pump1_Fault"]})
+        assert data[mutation][0]["error"]["code"] == "1"
