@@ -57,7 +57,10 @@ LOGGING_TAG_SUFFIX = ":LoggingTag_1"
 SUBSCRIPTION_IDLE_SECONDS = 1.0
 NOT_PERMITTED = 1
 CANNOT_RESOLVE = "Cannot resolve provided name"
-ALARM_ERRORS = {UNKNOWN_NAME: CANNOT_RESOLVE, NOT_PERMITTED: "Operation not permitted for this user"}
+ALARM_ERRORS = {
+    UNKNOWN_NAME: CANNOT_RESOLVE,
+    NOT_PERMITTED: "Operation not permitted for this user",
+}
 MAX_BODY_BYTES = 4 * 1024 * 1024
 # What Apollo Server's CSRF guard answers a request without a preflight header.
 CSRF_MESSAGE = (
@@ -551,9 +554,7 @@ def resolve_reset_alarms(_root: Any, info: Any, input: list[dict[str, Any]]) -> 
     return _alarm_results(info, input, _context(info).runtime.plant.alarms.reset)
 
 
-def _by_name(
-    info: Any, names: list[str], action: Callable[[str], int]
-) -> list[dict[str, Any]]:
+def _by_name(info: Any, names: list[str], action: Callable[[str], int]) -> list[dict[str, Any]]:
     """Apply an action to whole configured alarms, one result per name (error 0 or 2)."""
     runtime = _context(info).runtime
     runtime.plant.advance()

@@ -7,6 +7,7 @@ import aiohttp
 import pytest
 
 from custom_components.wincc.client import (
+    AlarmAction,
     AlarmIdentifier,
     AlarmState,
     AuthenticationError,
@@ -187,10 +188,14 @@ async def test_alarms_through_rest_filters(classic: ClassicClient, wincc_sim: Si
 
 
 async def test_acknowledge_is_unsupported(classic: ClassicClient) -> None:
-    """The classic service cannot acknowledge; the error says so in plain words."""
+    """The classic service cannot acknowledge, shelve or disable alarms; the errors say so
+    in plain words."""
     assert Capability.ACKNOWLEDGE not in classic.capabilities
     with pytest.raises(UnsupportedFeatureError, match="cannot acknowledge"):
         await classic.acknowledge([AlarmIdentifier("Pump1_Fault")])
+    for action in AlarmAction:
+        with pytest.raises(UnsupportedFeatureError, match=f"cannot {action.capability}"):
+            await classic.act_on_alarms(action, ["Pump1_Fault"])
 
 
 async def test_url(classic: ClassicClient, wincc_sim: SimHandle) -> None:

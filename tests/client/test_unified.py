@@ -7,6 +7,7 @@ import aiohttp
 import pytest
 
 from custom_components.wincc.client import (
+    AlarmAction,
     AlarmIdentifier,
     AlarmState,
     AuthenticationError,
@@ -155,6 +156,54 @@ async def test_alarms_and_acknowledgment(unified: UnifiedClient, wincc_sim: SimH
     assert await unified.active_alarms("Priority < 5") == []
     with pytest.raises(InvalidArgumentError):
         await unified.active_alarms("Priority >")
+
+
+async def test_shelving_and_disabling_whole_alarms(
+    unified: UnifiedClient, wincc_sim: SimHandle
+) -> None:
+    """Shelving marks the instances shelved (for a time, in milliseconds); unknown names
+    fail alone; disabling removes the instances, enabling raises them again."""
+    wincc_sim.write("Pump1_Fault", True)
+    results = await unified.act_on_alarms(
+        AlarmAction.SHELVE, ["HMI_RT_1::Pump1_Fault", "HMI_RT_1::Nope"], timedelta(minutes=1)
+    )
+    assert [(r.name, r.instance_id, r.ok) for r in results] == [
+        ("HMI_RT_1::Pump1_Fault", 0, True),
+        ("HMI_RT_1::Nope", 0, False),
+    ]
+    assert results[1].error is not None
+    assert results[1].error.code == "2"
+    (alarm,) = await unified.active_alarms()
+    assert alarm.shelved
+    wincc_sim.advance(61)
+    (alarm,) = await unified.active_alarms()
+    assert not alarm.shelved
+    await unified.act_on_alarms(AlarmAction.SHELVE, ["HMI_RT_1::Pump1_Fault"])
+    (alarm,) = await unified.active_alarms()
+    assert alarm.shelved
+    await unified.act_on_alarms(AlarmAction.UNSHELVE, ["HMI_RT_1::Pump1_Fault"])
+    (alarm,) = await unified.active_alarms()
+    assert not alarm.shelved
+    (disabled,) = await unified.act_on_alarms(AlarmAction.DISABLE, ["HMI_RT_1::Pump1_Fault"])
+    assert disabled.ok
+    assert await unified.active_alarms() == []
+    await unified.act_on_alarms(AlarmAction.ENABLE, ["HMI_RT_1::Pump1_Fault"])
+    wincc_sim.advance(1)
+    (alarm,) = await unified.active_alarms()
+    assert alarm.instance_id == 2
+    assert await unified.act_on_alarms(AlarmAction.ENABLE, []) == []
+
+
+@pytest.mark.parametrize(
+    ("action", "shelve_for"),
+    [(AlarmAction.UNSHELVE, timedelta(hours=1)), (AlarmAction.SHELVE, timedelta())],
+)
+async def test_only_shelving_takes_a_positive_duration(
+    unified: UnifiedClient, action: AlarmAction, shelve_for: timedelta
+) -> None:
+    """A duration is refused before anything is sent, unless it is a shelving's and > 0."""
+    with pytest.raises(InvalidArgumentError, match="duration"):
+        await unified.act_on_alarms(action, ["HMI_RT_1::Pump1_Fault"], shelve_for)
 
 
 async def test_session_renews_before_expiry(

@@ -320,7 +320,7 @@ async def test_shelving_marks_instances_and_ends_after_its_timeout(
     data = await gql.data(BY_NAME % "unshelveAlarms", {"n": ["HMI_RT_1::Pump1_Fault"]})
     assert data["unshelveAlarms"][0]["error"]["code"] == "0"
     assert await _suppression(gql, "HMI_RT_1::Pump1_Fault") == "UNSUPPRESSED"
-    status, body = await gql.post(SHELVE, {"n": ["Pump1_Fault"], "t": "an hour"})
+    _, body = await gql.post(SHELVE, {"n": ["Pump1_Fault"], "t": "an hour"})
     assert "Timespan" in body["errors"][0]["message"]
 
 

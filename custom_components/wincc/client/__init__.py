@@ -27,6 +27,7 @@ from .errors import (
     WinCCTimeoutError,
 )
 from .models import (
+    AlarmAction,
     AlarmActionResult,
     AlarmIdentifier,
     AlarmInstance,
@@ -49,6 +50,7 @@ from .transport import ServerAddress
 from .unified import UnifiedClient
 
 __all__ = [
+    "AlarmAction",
     "AlarmActionResult",
     "AlarmIdentifier",
     "AlarmInstance",

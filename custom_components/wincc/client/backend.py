@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 import time
 from typing import ClassVar
 
@@ -19,6 +19,7 @@ import aiohttp
 
 from .errors import InvalidArgumentError, UnsupportedFeatureError
 from .models import (
+    AlarmAction,
     AlarmActionResult,
     AlarmIdentifier,
     AlarmInstance,
@@ -222,6 +223,25 @@ class WinCCClient(ABC):
         """Acknowledge alarm instances; per-instance errors come back."""
         self._require(Capability.ACKNOWLEDGE)
         return await self._acknowledge(alarms)
+
+    async def act_on_alarms(
+        self, action: AlarmAction, names: Sequence[str], shelve_for: timedelta | None = None
+    ) -> list[AlarmActionResult]:
+        """Shelve, unshelve, disable or enable whole alarms by name; per-alarm errors
+        come back. ``shelve_for`` bounds a shelving (None: the server's own timeout)."""
+        self._require(action.capability)
+        if shelve_for is not None and (
+            action is not AlarmAction.SHELVE or shelve_for <= timedelta()
+        ):
+            raise InvalidArgumentError("Only shelving takes a duration, and it must be positive")
+        if not names:
+            return []
+        return await self._act_on_alarms(action, names, shelve_for)
+
+    async def _act_on_alarms(
+        self, action: AlarmAction, names: Sequence[str], shelve_for: timedelta | None
+    ) -> list[AlarmActionResult]:
+        raise NotImplementedError
 
     async def _active_alarms(self, query: AlarmQuery) -> list[AlarmInstance]:
         raise NotImplementedError

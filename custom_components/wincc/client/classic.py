@@ -79,6 +79,9 @@ class ClassicClient(WinCCClient):
         "acknowledge them in WinCC",
         Capability.PUSH: "WinCC V7/V8's REST service cannot push tag values: "
         "they are polled instead",
+        Capability.SHELVE: "WinCC V7/V8's REST service cannot shelve alarms: shelve them in WinCC",
+        Capability.DISABLE: "WinCC V7/V8's REST service cannot disable or enable alarms: "
+        "lock them in WinCC",
         Capability.ALARMS: "This server offers no alarm logging over its REST service "
         "(WinCC V7.5, or V8 without REST filters)",
     }

@@ -26,6 +26,26 @@ class Capability(StrEnum):
     ALARMS = "alarms"
     ACKNOWLEDGE = "acknowledge"
     PUSH = "push"  # tag values pushed over a subscription
+    SHELVE = "shelve"  # shelve and unshelve whole alarms
+    DISABLE = "disable"  # disable and enable whole alarms
+
+
+class AlarmAction(StrEnum):
+    """What can be done to a whole configured alarm, by its name."""
+
+    SHELVE = "shelve"
+    UNSHELVE = "unshelve"
+    DISABLE = "disable"
+    ENABLE = "enable"
+
+    @property
+    def capability(self) -> Capability:
+        """The capability the action needs."""
+        return (
+            Capability.SHELVE
+            if self in (AlarmAction.SHELVE, AlarmAction.UNSHELVE)
+            else Capability.DISABLE
+        )
 
 
 class Quality(StrEnum):
@@ -168,6 +188,8 @@ class AlarmInstance:
     reset_time: datetime | None = None
     modification_time: datetime | None = None
     requires_acknowledgment: bool = False
+    # Shelved by an operator: the server still reports it, and the client keeps quiet.
+    shelved: bool = False
 
     @property
     def key(self) -> tuple[str, int]:
@@ -213,7 +235,7 @@ class AlarmIdentifier:
 
 @dataclass(frozen=True, slots=True)
 class AlarmActionResult:
-    """The outcome of acknowledging one alarm instance."""
+    """The outcome of an action on one alarm instance (instance 0: the whole alarm)."""
 
     name: str
     instance_id: int

@@ -20,6 +20,7 @@ from .errors import (
     WinCCError,
 )
 from .models import (
+    AlarmAction,
     AlarmActionResult,
     AlarmIdentifier,
     AlarmInstance,
@@ -85,6 +86,16 @@ ACKNOWLEDGE = (
     "mutation($i:[AlarmIdentifierInput]!){acknowledgeAlarms(input:$i)"
     "{alarmName alarmInstanceID error{code description}}}"
 )
+NAMED_ALARM_MUTATIONS = {
+    action: f"mutation($n:[String]!{timespan}){{{action.value}Alarms(names:$n{argument})"
+    "{alarmName error{code description}}}"
+    for action, timespan, argument in (
+        (AlarmAction.SHELVE, ",$t:Timespan", ",shelveTimeout:$t"),
+        (AlarmAction.UNSHELVE, "", ""),
+        (AlarmAction.DISABLE, "", ""),
+        (AlarmAction.ENABLE, "", ""),
+    )
+}
 # How the runtime closes a subscription socket, and what it means.
 WS_CLOSE_ERRORS: dict[int, tuple[type[WinCCError], str]] = {
     4401: (AuthenticationError, "The server ended the session of the subscription"),
@@ -249,7 +260,20 @@ class UnifiedClient(WinCCClient):
         """Acknowledge instances; per-instance errors come back (305: not in this state)."""
         payload = [{"name": a.name, "instanceID": a.instance_id} for a in alarms]
         return parse_alarm_results(
-            await self._call(ACKNOWLEDGE, {"i": payload}, "acknowledgeAlarms")
+            await self._call(ACKNOWLEDGE, {"i": payload}, "acknowledgeAlarms"), "acknowledgeAlarms"
+        )
+
+    async def _act_on_alarms(
+        self, action: AlarmAction, names: Sequence[str], shelve_for: timedelta | None
+    ) -> list[AlarmActionResult]:
+        """``shelveAlarms`` (a Timespan in milliseconds), ``unshelveAlarms``,
+        ``disableAlarms`` or ``enableAlarms``."""
+        field = f"{action.value}Alarms"
+        variables: dict[str, Any] = {"n": list(names)}
+        if shelve_for is not None:
+            variables["t"] = round(shelve_for.total_seconds() * 1000)
+        return parse_alarm_results(
+            await self._call(NAMED_ALARM_MUTATIONS[action], variables, field), field
         )
 
     # --- push -------------------------------------------------------------------------

@@ -22,8 +22,9 @@ _LOGGER = logging.getLogger(__name__)
 # The alarm fields the integration asks for, in queries and the subscription alike.
 ALARM_FIELDS = (
     "name instanceID state stateMachine priority alarmClassName eventText infoText area "
-    "origin raiseTime acknowledgmentTime clearTime resetTime modificationTime"
+    "origin raiseTime acknowledgmentTime clearTime resetTime modificationTime suppressionState"
 )
+SHELVED_STATES = frozenset({"SHELVED", "SUPPRESSED_AND_SHELVED"})
 
 
 def _texts(raw: object, languages: Sequence[str]) -> dict[str, str]:
@@ -64,18 +65,20 @@ def parse_alarms(payload: object, languages: Sequence[str]) -> list[AlarmInstanc
                 info_texts=_texts(row.get("infoText"), languages),
                 reset_time=parse_timestamp(row.get("resetTime")),
                 requires_acknowledgment=state_machine in ACKNOWLEDGMENT_REQUIRED_MACHINES,
+                shelved=row.get("suppressionState") in SHELVED_STATES,
                 **alarm_place_and_times(row, "acknowledgmentTime"),
             )
         )
     return alarms
 
 
-def parse_alarm_results(payload: object) -> list[AlarmActionResult]:
-    """Rows of ``acknowledgeAlarms``."""
+def parse_alarm_results(payload: object, field: str) -> list[AlarmActionResult]:
+    """Rows of an alarm mutation such as ``acknowledgeAlarms`` or ``shelveAlarms``
+    (whose rows name no instance: 0, the whole alarm)."""
     results = []
-    for row in expect_list(payload, "acknowledgeAlarms"):
+    for row in expect_list(payload, field):
         if not isinstance(row, dict):
-            raise ProtocolError("An acknowledgment result is not an object")
+            raise ProtocolError(f"A result of {field} is not an object")
         results.append(
             AlarmActionResult(
                 as_text(row.get("alarmName")) or "",
