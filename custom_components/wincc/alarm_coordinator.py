@@ -188,6 +188,16 @@ class WinCCAlarmCoordinator(WinCCServerCoordinator[AlarmSet]):
             self.refresh_soon("departure")
 
     @property
+    def unshelved(self) -> list[AlarmInstance]:
+        """Active alarms that are not shelved: those that count."""
+        return [a for a in (self.data or {}).values() if not a.shelved]
+
+    @property
+    def shelved(self) -> list[AlarmInstance]:
+        """Active alarms an operator shelved: reported apart, and not counted."""
+        return [a for a in (self.data or {}).values() if a.shelved]
+
+    @property
     def unacknowledged(self) -> list[AlarmInstance]:
-        """Active alarms waiting for an acknowledgment."""
-        return [a for a in (self.data or {}).values() if a.awaiting_acknowledgment]
+        """Unshelved active alarms waiting for an acknowledgment."""
+        return [a for a in self.unshelved if a.awaiting_acknowledgment]

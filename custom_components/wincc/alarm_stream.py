@@ -9,12 +9,16 @@ instance took, including those a read did not see: raised and cleared between tw
 reads, or what it did before it left the list. Only without a log are the steps of a
 departed instance derived from its state machine, and then they are marked inferred.
 ``removed`` is reported only for what WinCC itself removed.
+
+A shelved instance is still reported by the server; keeping quiet about it is the
+client's job. Its shelving and unshelving are one step each, and what it does while
+shelved is taken as told but not reported, then or later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -31,6 +35,8 @@ class Transition(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     RESET = "reset"
     REMOVED = "removed"
+    SHELVED = "shelved"
+    UNSHELVED = "unshelved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +141,25 @@ def _time_of(kind: Transition, alarm: AlarmInstance) -> datetime | None:
 
 @dataclass(slots=True)
 class _Instance:
+    # Every step taken as told, reported or (while shelved) not.
     reported: list[Transition] = field(default_factory=list)
     last: AlarmInstance | None = None
+    shelved: bool = False
+
+    def take(self, row: AlarmInstance, news: list[AlarmTransition]) -> list[AlarmTransition]:
+        """What of a row's news is reported: nothing while shelved, and the shelving or
+        unshelving itself at the row's time, after the steps that came before it."""
+        self.reported += [t.kind for t in news]
+        if row.shelved == self.shelved:
+            return [] if self.shelved else news
+        moment = row.modification_time
+        before = [t for t in news if t.at is not None and moment is not None and t.at < moment]
+        after = [t for t in news if t not in before]
+        shift = AlarmTransition(
+            Transition.SHELVED if row.shelved else Transition.UNSHELVED, row, moment
+        )
+        self.shelved = row.shelved
+        return [*before, shift] if row.shelved else [shift, *after]
 
 
 class AlarmLedger:
@@ -160,7 +183,9 @@ class AlarmLedger:
         An instance of ``log`` that is not in the list but has not ended either was raised
         after the list was read: it is news for the next read.
         """
-        self._instances = {instance_key(alarm): _Instance(steps(alarm), alarm) for alarm in alarms}
+        self._instances = {
+            instance_key(alarm): _Instance(steps(alarm), alarm, alarm.shelved) for alarm in alarms
+        }
         last_rows: dict[InstanceKey, AlarmInstance] = {}
         for row in sorted(log, key=_modified):
             last_rows[instance_key(row)] = row
@@ -204,22 +229,22 @@ class AlarmLedger:
         observed = sorted(observed, key=_modified)
         found: list[AlarmTransition] = []
         for row in observed:
-            found += [
+            news = [
                 AlarmTransition(step, row, _time_of(step, row))
                 for step in steps(row)
-                if step not in known.reported and step not in {t.kind for t in found}
+                if step not in known.reported
             ]
+            found += known.take(row, news)
         last = observed[-1] if observed else known.last
         assert last is not None  # noqa: S101 - every key was seen at least once
         if gone and not ended(last):
             # It left, and no log row tells how: its state machine does.
-            done = {*known.reported, *(t.kind for t in found)}
-            found += [
+            news = [
                 AlarmTransition(step, last, last.modification_time, inferred=True)
                 for step in inferred_departure(last)
-                if step not in done
+                if step not in known.reported
             ]
-        known.reported += [t.kind for t in found]
+            found += known.take(replace(last, shelved=known.shelved), news)
         known.last = last
         if gone:
             del self._instances[key]

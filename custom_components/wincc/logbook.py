@@ -21,6 +21,8 @@ WORDS = {
     "acknowledged": "acknowledged",
     "reset": "reset",
     "removed": "removed",
+    "shelved": "shelved",
+    "unshelved": "unshelved",
 }
 
 

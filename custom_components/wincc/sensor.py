@@ -73,8 +73,8 @@ class WinCCAlarmCountSensor(WinCCAlarmEntity, SensorEntity):
     """How many alarms are active, or waiting for acknowledgment."""
 
     _attr_state_class = SensorStateClass.MEASUREMENT
-    # The list can be long during an alarm storm; it must not bloat the database.
-    _unrecorded_attributes = frozenset({"alarms"})
+    # The lists can be long during an alarm storm; they must not bloat the database.
+    _unrecorded_attributes = frozenset({"alarms", "shelved"})
 
     def __init__(self, coordinator: WinCCAlarmCoordinator, key: AlarmEntityKey) -> None:
         """``ACTIVE`` or ``UNACKNOWLEDGED``."""
@@ -82,15 +82,13 @@ class WinCCAlarmCountSensor(WinCCAlarmEntity, SensorEntity):
         self._only_unacknowledged = key is AlarmEntityKey.UNACKNOWLEDGED
 
     def _alarms(self) -> list[AlarmInstance]:
+        """The counted alarms: shelved ones are left out."""
         alarms = (
             self.coordinator.unacknowledged
             if self._only_unacknowledged
-            else list((self.coordinator.data or {}).values())
+            else self.coordinator.unshelved
         )
-        return sorted(
-            alarms,
-            key=lambda a: (-(a.priority or 0), a.raise_time or datetime.min.replace(tzinfo=UTC)),
-        )
+        return _most_urgent_first(alarms)
 
     @property
     def native_value(self) -> int:
@@ -99,9 +97,23 @@ class WinCCAlarmCountSensor(WinCCAlarmEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """The alarms, most urgent first, at most ``MAX_LISTED_ALARMS``."""
-        listed = self._alarms()[:MAX_LISTED_ALARMS]
-        return {"alarms": [alarm_data(a, self.coordinator.languages) for a in listed]}
+        """The alarms, most urgent first, and apart from them the shelved ones, at most
+        ``MAX_LISTED_ALARMS`` of each."""
+        languages = self.coordinator.languages
+        return {
+            "alarms": [alarm_data(a, languages) for a in self._alarms()[:MAX_LISTED_ALARMS]],
+            "shelved": [
+                alarm_data(a, languages)
+                for a in _most_urgent_first(self.coordinator.shelved)[:MAX_LISTED_ALARMS]
+            ],
+        }
+
+
+def _most_urgent_first(alarms: list[AlarmInstance]) -> list[AlarmInstance]:
+    return sorted(
+        alarms,
+        key=lambda a: (-(a.priority or 0), a.raise_time or datetime.min.replace(tzinfo=UTC)),
+    )
 
 
 class WinCCUpdateModeSensor(CoordinatorEntity[WinCCCoordinator], SensorEntity):

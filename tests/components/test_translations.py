@@ -35,12 +35,12 @@ def test_every_raised_message_exists(language: str) -> None:
     """Each translation_key passed to an exception, and each mapped client error, is defined."""
     sources = "\n".join(path.read_text(encoding="utf-8") for path in INTEGRATION.glob("*.py"))
     used = set(re.findall(r'translation_key="([a-z_]+)"', sources))
-    used |= set(re.findall(r'_invalid\(\s*"([a-z_]+)"', sources))
+    used |= set(re.findall(r'invalid\(\s*"([a-z_]+)"', sources))
     used |= {key for _, key in _KEYS} | {
         "unknown_error",
         "unknown_alarm",
         "not_acknowledgeable",
-        "acknowledge_refused",
+        "alarm_action_refused",
     }
     used -= {"tag"}  # the entities' translation key, not an exception
     defined = set(_load(language)["exceptions"])
