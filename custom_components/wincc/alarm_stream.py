@@ -145,6 +145,8 @@ class _Instance:
     reported: list[Transition] = field(default_factory=list)
     last: AlarmInstance | None = None
     shelved: bool = False
+    # The rows taken (log windows overlap): an old row must not undo a later shelving.
+    taken: set[tuple[datetime | None, AlarmState, bool]] = field(default_factory=set)
 
     def take(self, row: AlarmInstance, news: list[AlarmTransition]) -> list[AlarmTransition]:
         """What of a row's news is reported: nothing while shelved, and the shelving or
@@ -229,6 +231,10 @@ class AlarmLedger:
         observed = sorted(observed, key=_modified)
         found: list[AlarmTransition] = []
         for row in observed:
+            mark = (row.modification_time, row.state, row.shelved)
+            if mark in known.taken:
+                continue
+            known.taken.add(mark)
             news = [
                 AlarmTransition(step, row, _time_of(step, row))
                 for step in steps(row)

@@ -277,7 +277,7 @@ PARSERS: dict[str, Callable[[Any], object]] = {
     "browse": unified.parse_browse,
     "history": unified.parse_history,
     "alarms": lambda p: unified_alarms.parse_alarms(p, ["en-US", "de-DE"]),
-    "alarm_results": unified_alarms.parse_alarm_results,
+    "alarm_results": lambda p: unified_alarms.parse_alarm_results(p, "shelveAlarms"),
     "value_rows": lambda p: classic.parse_value_rows(p, NAMES),
     "write_rows": lambda p: classic.parse_write_rows(p, NAMES),
     "variables_page": classic.parse_variables_page,

@@ -1,5 +1,6 @@
 """The alarm stream: every step WinCC made, once, in order, from lists and the alarm log."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -225,3 +226,54 @@ def test_without_a_log_departures_follow_the_state_machine(
     assert [t.kind.value for t in found] == inferred
     assert all(t.inferred for t in found)
     assert Transition.REMOVED.value not in inferred
+
+
+def shelved(row: AlarmInstance, moment: datetime) -> AlarmInstance:
+    """The row as shelved at ``moment``."""
+    return replace(row, shelved=True, modification_time=moment)
+
+
+def test_a_read_that_sees_steps_and_a_shelving_reports_only_those_before_it() -> None:
+    """Without a log: a step whose time is before the shelving is reported before it; a
+    later step is not, and no later read reports it. At unshelving, steps taken while
+    shelved stay unreported; ``shelved`` and ``unshelved`` come once each."""
+    ledger = AlarmLedger()
+    ledger.baseline([])
+    # Raised, then shelved at 5 s, then cleared at 8 s: one read sees it all.
+    row = shelved(alarm(AlarmState.RAISED_CLEARED, clear_time=at(8)), at(5))
+    row = replace(row, modification_time=at(8))
+    # The row's modification time is its latest change: the shelving time is not known,
+    # so only the raise (at T0, before the row's time) precedes the shelving.
+    assert [t.kind for t in ledger.update([row])] == [Transition.RAISED, Transition.SHELVED]
+    assert ledger.update([row]) == []
+    unshelved = replace(row, shelved=False, modification_time=at(20))
+    acknowledged = replace(
+        unshelved,
+        state=AlarmState.RAISED_CLEARED_ACKNOWLEDGED,
+        acknowledgment_time=at(30),
+        modification_time=at(30),
+    )
+    transitions = ledger.update([], [unshelved, acknowledged])
+    assert [(t.kind, t.at) for t in transitions] == [
+        (Transition.UNSHELVED, at(20)),
+        (Transition.ACKNOWLEDGED, at(30)),
+    ]
+
+
+def test_an_old_log_row_does_not_undo_a_shelving() -> None:
+    """Log windows overlap: the raise row, read again after the shelving, is old news."""
+    raised = alarm(AlarmState.RAISED)
+    ledger = AlarmLedger()
+    ledger.baseline([])
+    assert [t.kind for t in ledger.update([raised], [raised])] == [Transition.RAISED]
+    shelf = shelved(raised, T0)  # shelved in the same millisecond as it was raised
+    assert [t.kind for t in ledger.update([shelf], [raised, shelf])] == [Transition.SHELVED]
+    assert ledger.update([shelf], [raised, shelf]) == []
+
+
+def test_a_shelved_instance_that_leaves_says_nothing_more() -> None:
+    """Inferred departure steps of a shelved instance are not reported either."""
+    ledger = AlarmLedger()
+    ledger.baseline([shelved(alarm(AlarmState.RAISED), at(1))])
+    assert ledger.update([]) == []
+    assert ledger.active == {}

@@ -1,5 +1,6 @@
 """The notify-and-acknowledge blueprint, end to end against wincc-sim."""
 
+from datetime import timedelta
 from pathlib import Path
 import shutil
 from typing import Any
@@ -32,7 +33,7 @@ def test_blueprint_is_valid() -> None:
         expected_domain="automation",
         schema=AUTOMATION_BLUEPRINT_SCHEMA,
     )
-    assert blueprint.name == "WinCC alarm to phone, with an Acknowledge button"
+    assert blueprint.name == "WinCC alarm to phone, with Acknowledge and Shelve 1 h buttons"
     assert set(blueprint.inputs) == {"wincc_entry", "notify_action", "min_priority"}
 
 
@@ -92,10 +93,14 @@ async def test_two_servers_each_notify_and_acknowledge_their_own(
         assert (len(phone_one), len(phone_two)) == (1, 0)
         (call,) = phone_one
         assert call.data["message"] == "Pump 1 fault"
-        (button,) = call.data["data"]["actions"]
+        button, shelve = call.data["data"]["actions"]
         assert button == {
             "action": f"WINCC_ACK|{first.entry_id}|HMI_RT_1::Pump1_Fault|1",
             "title": "Acknowledge",
+        }
+        assert shelve == {
+            "action": f"WINCC_SHELVE|{first.entry_id}|HMI_RT_1::Pump1_Fault|1",
+            "title": "Shelve 1 h",
         }
         # An outage long enough to make the alarm entities unavailable, and back.
         wincc_sim.faults(paused=True)
@@ -114,4 +119,14 @@ async def test_two_servers_each_notify_and_acknowledge_their_own(
         await hass.async_block_till_done(wait_background_tasks=True)
         assert simulator_state(wincc_sim, "Pump1_Fault") == [(1, "RAISED_ACKNOWLEDGED")]
         assert simulator_state(other_sim, "Pump1_Fault") == [(1, "RAISED")]
+        # The second phone's Shelve 1 h button shelves that alarm there, for an hour.
+        (shelve_two,) = [b for b in phone_two[0].data["data"]["actions"] if "SHELVE" in b["action"]]
+        hass.bus.async_fire("mobile_app_notification_action", {"action": shelve_two["action"]})
+        await hass.async_block_till_done(wait_background_tasks=True)
+        (instance,) = other_sim.thread.call(
+            lambda: list(other_sim.runtime.plant.alarms.active.values())
+        )
+        assert instance.suppression == "SHELVED"
+        assert instance.shelved_until - instance.modification_time == timedelta(hours=1)
+        assert simulator_state(wincc_sim, "Pump1_Fault") == [(1, "RAISED_ACKNOWLEDGED")]
         await hass.config_entries.async_unload(second.entry_id)

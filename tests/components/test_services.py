@@ -172,7 +172,7 @@ async def test_other_refusals(
     wincc_sim.write("Pump1_Fault", True)
     with pytest.raises(HomeAssistantError) as err:
         await acknowledge(hass, entry, alarms=["HMI_RT_1::Pump1_Fault"])
-    assert err.value.translation_key == "acknowledge_refused"
+    assert err.value.translation_key == "alarm_action_refused"
 
 
 async def test_classic_cannot_acknowledge(hass: HomeAssistant, make_entry: EntryFactory) -> None:
@@ -187,7 +187,7 @@ async def test_classic_cannot_acknowledge(hass: HomeAssistant, make_entry: Entry
 @pytest.mark.parametrize(
     ("options", "data", "key"),
     [
-        ({OPT_READ_ONLY: True}, {"alarms": ["HMI_RT_1::Pump1_Fault"]}, "read_only_acknowledge"),
+        ({OPT_READ_ONLY: True}, {"alarms": ["HMI_RT_1::Pump1_Fault"]}, "read_only_alarms"),
         ({}, {}, "nothing_to_acknowledge"),
         ({OPT_ALARMS: False}, {"all_unacknowledged": True}, "alarms_disabled"),
     ],
