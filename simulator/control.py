@@ -127,6 +127,21 @@ async def post_tag(request: web.Request) -> web.Response:
     return web.json_response({"name": name, "value": reading.value, "quality": reading.quality})
 
 
+async def post_rename(request: web.Request) -> web.Response:
+    """Rename a tag, as an engineer changing the project would: ``{"to": "NewName"}``."""
+    runtime = _runtime(request)
+    new = (await _body(request)).get("to")
+    if not isinstance(new, str) or not new:
+        raise web.HTTPBadRequest(text="to must be the new tag name")
+    try:
+        runtime.plant.rename_tag(request.match_info["name"], new)
+    except (UnknownTagError, NotALeafError) as err:
+        raise web.HTTPNotFound(text=f"no leaf tag {request.match_info['name']}") from err
+    except ValueError as err:
+        raise web.HTTPConflict(text=str(err)) from err
+    return web.json_response({"name": new})
+
+
 async def post_tags(request: web.Request) -> web.Response:
     """Write many tags at once: ``{"values": {"Tank1_Level": 50, ...}}``."""
     runtime = _runtime(request)
@@ -169,4 +184,5 @@ def add_control_routes(app: web.Application) -> None:
     app.router.add_put("/_sim/controller-clock", put_controller_clock)
     app.router.add_post("/_sim/tags", post_tags)
     app.router.add_post("/_sim/tags/{name}", post_tag)
+    app.router.add_post("/_sim/tags/{name}/rename", post_rename)
     app.router.add_put("/_sim/users/{name}", put_user)

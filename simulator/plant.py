@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import math
 import random
@@ -144,6 +144,11 @@ class Plant:
         self._next_log = self._time
         # Alarms raised in a controller carry its clock, which may run behind the server's.
         self.controller_clock_behind = timedelta()
+        # Tags renamed in the project (old name: new name); the plant keeps each tag's
+        # state under its first name (``_keys``: current name to first, ``_names`` back).
+        self.renamed: dict[str, str] = {}
+        self._keys: dict[str, str] = {}
+        self._names: dict[str, str] = {}
         self._record_history()
         self._evaluate_alarms()
         self.advance()
@@ -176,8 +181,8 @@ class Plant:
         self.alarms.evaluate(self._value_of, self._time - self.controller_clock_behind)
 
     def _record_history(self) -> None:
-        for name, samples in self._history.items():
-            samples.append(self.read(name))
+        for key, samples in self._history.items():
+            samples.append(self.read(self._names.get(key, key)))
         self._next_log = self._time + self._logging_cycle
 
     def restart_runtime(self) -> None:
@@ -188,8 +193,8 @@ class Plant:
 
     # --- reading and writing ------------------------------------------------------------
 
-    def _value_of(self, name: str) -> Scalar:
-        return self.read(name).value
+    def _value_of(self, key: str) -> Scalar:
+        return self.read(self._names.get(key, key)).value
 
     def definition(self, name: str) -> TagDefinition:
         """The definition of a leaf tag; structure tags raise ``NotALeafError``."""
@@ -202,6 +207,7 @@ class Plant:
     def read(self, name: str) -> TagReading:
         """The current reading of a leaf tag."""
         definition = self.definition(name)
+        name = self._keys.get(name, name)
         quality = self._quality.get(name, GOOD_CASCADE)
         if name in self._overrides:
             value, stamp = self._overrides[name]
@@ -216,6 +222,7 @@ class Plant:
     def write(self, name: str, value: object) -> Scalar:
         """Write a value as an operator would; raise ``WriteRejectedError`` for a bad value."""
         definition = self.definition(name)
+        name = self._keys.get(name, name)
         coerced = definition.data_type.coerce(value)
         if (
             isinstance(coerced, int | float)
@@ -250,9 +257,23 @@ class Plant:
         if definition.logged:
             self._history[definition.name] = deque(maxlen=HISTORY_LIMIT)
 
+    def rename_tag(self, old: str, new: str) -> None:
+        """Rename a leaf tag, as an engineer changing the project would."""
+        definition = self.definition(old)
+        if new in self.definitions or new in self.description.structures:
+            raise ValueError(f"tag {new} exists")
+        key = self._keys.pop(old, old)
+        del self.definitions[old]
+        self.definitions[new] = replace(definition, name=new)
+        self._keys[new] = key
+        self._names[key] = new
+        self.renamed[old] = new
+        self.changes.notify()
+
     def force_quality(self, name: str, quality: int | None) -> None:
         """Force a tag's quality byte (None returns it to good), as a failing link would."""
         self.definition(name)
+        name = self._keys.get(name, name)
         self.changes.notify()
         if quality is None:
             self._quality.pop(name, None)
@@ -263,11 +284,11 @@ class Plant:
 
     def logged(self, name: str) -> bool:
         """Whether the tag is logged (has history)."""
-        return name in self._history
+        return self._keys.get(name, name) in self._history
 
     def history(self, name: str) -> list[TagReading]:
         """Every logged sample of a tag, oldest first."""
-        return list(self._history[name])
+        return list(self._history[self._keys.get(name, name)])
 
 
 def _extra_index(name: str) -> int:

@@ -50,6 +50,7 @@ _LOGGER = logging.getLogger(__name__)
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 UNKNOWN_REASON = "Unknown"
+RENAMED_REASON = "Removed (Name changed)"
 NO_SSO = "Single sign-on (UMC) is not configured on this runtime"
 LOGGING_TAG_SUFFIX = ":LoggingTag_1"
 # A subscription wakes at every change of the plant, and at least this often to let a
@@ -621,11 +622,19 @@ async def subscribe_tag_values(_root: Any, info: Any, names: list[str]) -> Async
         last[name] = row["value"]
         yield row | {"notificationReason": str(Reason.ADDED)}
     seen = runtime.plant.changes.version
+    names = list(names)
     while True:
         await runtime.plant.changes.wait_beyond(seen, SUBSCRIPTION_IDLE_SECONDS)
         runtime.plant.advance()
         seen = runtime.plant.changes.version
-        for name in names:
+        for name in list(names):
+            if name.rpartition("::")[2] in runtime.plant.renamed:
+                # Renamed in the project: said once, then the name is not followed.
+                names.remove(name)
+                yield {"name": name, "value": None, "error": None} | {
+                    "notificationReason": RENAMED_REASON
+                }
+                continue
             row = _read_tag(runtime, name)
             if row["value"] != last[name]:
                 last[name] = row["value"]

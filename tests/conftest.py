@@ -64,6 +64,10 @@ class SimHandle:
             )
         )
 
+    def rename(self, tag: str, new: str) -> None:
+        """Rename a tag, as an engineer changing the project would."""
+        self.thread.call(lambda: self.runtime.plant.rename_tag(tag, new))
+
     def value(self, tag: str) -> object:
         """A tag's current value, read directly from the plant."""
         return self.thread.call(lambda: self.runtime.plant.read(tag).value)

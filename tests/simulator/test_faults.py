@@ -165,8 +165,21 @@ async def test_a_controller_clock_behind_the_servers(
         ("POST", "tags/Nope", {"value": 1}, 404),
         ("POST", "tags/Tank1_Level", {"value": "x"}, 400),
         ("POST", "tags/Tank1_Level", {"quality": 300}, 400),
+        ("POST", "tags/Tank1_Level/rename", {}, 400),
+        ("POST", "tags/Nope/rename", {"to": "Other"}, 404),
+        ("POST", "tags/Tank1_Level/rename", {"to": "Tank2_Level"}, 409),
     ],
 )
+async def test_rename_control(http: aiohttp.ClientSession, wincc_sim: SimHandle) -> None:
+    """A tag renamed through the control endpoint answers under its new name only."""
+    status, body = await _control(
+        http, wincc_sim, "POST", "tags/Batch_Name/rename", {"to": "Batch_Id"}
+    )
+    assert (status, body) == (200, {"name": "Batch_Id"})
+    assert wincc_sim.value("Batch_Id") == "BATCH-0001"
+    assert wincc_sim.runtime.plant.renamed == {"Batch_Name": "Batch_Id"}
+
+
 async def test_control_validation(
     http: aiohttp.ClientSession,
     wincc_sim: SimHandle,

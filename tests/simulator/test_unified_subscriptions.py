@@ -258,3 +258,46 @@ async def test_websocket_down_cuts_only_the_sockets(
     wincc_sim.faults(websocket_down=False)
     async with socket(http, wincc_sim) as ws:
         await start(ws, gql.token)
+
+
+async def test_a_renamed_tag_is_removed_with_name_changed(
+    gql: GraphQL, http: aiohttp.ClientSession, wincc_sim: SimHandle
+) -> None:
+    """Renaming a tag in the project: its subscription says ``Removed (Name changed)``
+    once; the old name is then unknown, the new one reads on, with the same history, and
+    alarms on it still come."""
+    assert gql.token is not None
+    async with socket(http, wincc_sim) as ws:
+        await start(ws, gql.token)
+        names = ["HMI_RT_1::Tank1_Level", "HMI_RT_1::Batch_Name"]
+        await ws.send_json(
+            {"id": "1", "type": "subscribe", "payload": {"query": TAGS, "variables": {"n": names}}}
+        )
+        await receive(ws), await receive(ws)
+        wincc_sim.rename("Tank1_Level", "Tank1_Level_PV")
+        renamed = (await receive(ws))["payload"]["data"]["tagValues"]
+        assert renamed == {
+            "name": "HMI_RT_1::Tank1_Level",
+            "value": None,
+            "error": None,
+            "notificationReason": "Removed (Name changed)",
+        }
+        wincc_sim.write("Batch_Name", "B-2")
+        following = (await receive(ws))["payload"]["data"]["tagValues"]
+        assert following["name"] == "HMI_RT_1::Batch_Name"  # the old name is not followed
+    data = await gql.data(
+        '{tagValues(names:["HMI_RT_1::Tank1_Level","HMI_RT_1::Tank1_Level_PV"])'
+        "{name value{value} error{code}}}"
+    )
+    old, new = data["tagValues"]
+    assert old["error"]["code"] == "2"
+    assert new["error"]["code"] == "0"
+    assert new["value"]["value"] == wincc_sim.value("Tank1_Level_PV")
+    browsed = await gql.data('{browse(nameFilters:["*::Tank1_Level*"]){name}}')
+    assert {row["name"] for row in browsed["browse"]} >= {"HMI_RT_1::Tank1_Level_PV"}
+    assert "HMI_RT_1::Tank1_Level" not in {row["name"] for row in browsed["browse"]}
+    wincc_sim.write("Tank1_Level_PV", 95.0)
+    alarms = await gql.data("{activeAlarms{name}}")
+    assert {"name": "HMI_RT_1::Tank1_Level_High"} in alarms["activeAlarms"]
+    with pytest.raises(ValueError, match="exists"):
+        wincc_sim.rename("Tank2_Level", "Tank1_Level_PV")
