@@ -148,6 +148,16 @@ async def test_a_controller_clock_behind_the_servers(
     assert raised == [datetime(2026, 5, 1, 9, 59, 57, tzinfo=UTC)]
 
 
+async def test_rename_control(http: aiohttp.ClientSession, wincc_sim: SimHandle) -> None:
+    """A tag renamed through the control endpoint answers under its new name only."""
+    status, body = await _control(
+        http, wincc_sim, "POST", "tags/Batch_Name/rename", {"to": "Batch_Id"}
+    )
+    assert (status, body) == (200, {"name": "Batch_Id"})
+    assert wincc_sim.value("Batch_Id") == "BATCH-0001"
+    assert wincc_sim.runtime.plant.renamed == {"Batch_Name": "Batch_Id"}
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body", "status"),
     [
@@ -170,16 +180,6 @@ async def test_a_controller_clock_behind_the_servers(
         ("POST", "tags/Tank1_Level/rename", {"to": "Tank2_Level"}, 409),
     ],
 )
-async def test_rename_control(http: aiohttp.ClientSession, wincc_sim: SimHandle) -> None:
-    """A tag renamed through the control endpoint answers under its new name only."""
-    status, body = await _control(
-        http, wincc_sim, "POST", "tags/Batch_Name/rename", {"to": "Batch_Id"}
-    )
-    assert (status, body) == (200, {"name": "Batch_Id"})
-    assert wincc_sim.value("Batch_Id") == "BATCH-0001"
-    assert wincc_sim.runtime.plant.renamed == {"Batch_Name": "Batch_Id"}
-
-
 async def test_control_validation(
     http: aiohttp.ClientSession,
     wincc_sim: SimHandle,
