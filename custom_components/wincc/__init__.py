@@ -29,6 +29,7 @@ from .exceptions import auth_failed, translation_key
 from .identity import expected_devices, expected_entities, runtime_device
 from .issues import (
     delete_entry_issues,
+    prune_tag_issues,
     report_read_failure,
     report_server_answered,
     update_tls_issue,
@@ -99,6 +100,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
     dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **runtime_device(entry))
     _remove_stale_entities(hass, entry)
     update_tls_issue(hass, entry)
+    prune_tag_issues(hass, entry, options.tags)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if options.push and Capability.PUSH in client.capabilities:
         entry.runtime_data.push = start_push(entry, coordinator, alarms)

@@ -43,6 +43,7 @@ PATTERN_REFRESH: Final = timedelta(minutes=10)
 ISSUE_TLS_UNVERIFIED: Final = "tls_unverified"
 ISSUE_MISSING_RUNTIME_RIGHT: Final = "missing_runtime_right"
 ISSUE_CERTIFICATE_CHANGED: Final = "certificate_changed"
+ISSUE_TAG_RENAMED: Final = "tag_renamed"
 
 # Alarm options
 OPT_ALARMS: Final = "alarms"

@@ -31,7 +31,7 @@ from .client import (
 )
 from .const import DOMAIN, PATTERN_REFRESH
 from .exceptions import action_failed, translation_key
-from .issues import report_read_failure, report_server_answered
+from .issues import report_read_failure, report_server_answered, report_tag_renamed
 from .options import EntryOptions
 from .server_coordinator import WinCCServerCoordinator
 from .tags import TagConfig
@@ -170,6 +170,9 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         if not self._pushed:
             self.hass.loop.call_soon(self._write_pushed)
         self._pushed.update((v.name, v) for v in values if v.name in self.options.tags)
+        for value in values:
+            if value.error is not None and value.error.renamed and value.name in self.options.tags:
+                report_tag_renamed(self.hass, self.config_entry, value.name)
 
     @callback
     def _write_pushed(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
@@ -12,6 +14,7 @@ from .const import (
     DOMAIN,
     ISSUE_CERTIFICATE_CHANGED,
     ISSUE_MISSING_RUNTIME_RIGHT,
+    ISSUE_TAG_RENAMED,
     ISSUE_TLS_UNVERIFIED,
 )
 
@@ -84,8 +87,39 @@ def report_server_answered(hass: HomeAssistant, entry: ConfigEntry) -> None:
         _report(hass, entry, kind, raised=False)
 
 
+def tag_issue_id(entry: ConfigEntry, tag: str) -> str:
+    """The ID of the issue about one tag of an entry."""
+    return f"{_issue_id(ISSUE_TAG_RENAMED, entry)}_{tag}"
+
+
+@callback
+def report_tag_renamed(hass: HomeAssistant, entry: ConfigEntry, tag: str) -> None:
+    """WinCC renamed an exposed tag: the user picks its new name (repairs.py)."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        tag_issue_id(entry, tag),
+        is_fixable=True,
+        data={"entry_id": entry.entry_id, "tag": tag},
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=ISSUE_TAG_RENAMED,
+        translation_placeholders={"title": entry.title, "tag": tag},
+    )
+
+
+@callback
+def prune_tag_issues(hass: HomeAssistant, entry: ConfigEntry, exposed: Collection[str]) -> None:
+    """Withdraw the issues about tags the entry no longer exposes."""
+    prefix = tag_issue_id(entry, "")
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        tag = issue_id.removeprefix(prefix)
+        if domain == DOMAIN and issue_id.startswith(prefix) and tag not in exposed:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
 @callback
 def delete_entry_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Forget every issue of an entry that is removed."""
     for kind in ENTRY_ISSUES:
         ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))
+    prune_tag_issues(hass, entry, ())

@@ -1,17 +1,24 @@
-"""Fix flows for the entry's repair issues: trusting the certificate again."""
+"""Fix flows for the entry's repair issues: trusting the certificate again, and
+following a tag that WinCC renamed."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import SelectSelector, SelectSelectorConfig
 import probatio
 
-from .client import PresentedCertificate, WinCCError, fetch_certificate
-from .const import CONF_TLS_FINGERPRINT, TLS_KEYS
+from .client import PresentedCertificate, TagInfo, WinCCError, fetch_certificate
+from .const import CONF_TLS_FINGERPRINT, ISSUE_TAG_RENAMED, TLS_KEYS
 from .issues import FIXABLE
+from .runtime import WinCCConfigEntry
+from .tag_rename import candidates, follow_renamed_tag
+
+NEW_NAME = "new_name"
 
 # Every fixable issue is fixed by trusting the certificate the server presents now.
 FIXED_BY_TRUSTING = tuple(f"{kind}_" for kind in FIXABLE)
@@ -57,10 +64,80 @@ class TrustCertificateFlow(RepairsFlow):
         )
 
 
+class RenamedTagFlow(RepairsFlow):
+    """Pick the new name of a tag WinCC renamed; its entity and settings follow."""
+
+    def __init__(self, entry_id: str, tag: str) -> None:
+        """Fix the tag ``tag`` of the entry ``entry_id``."""
+        self._entry_id = entry_id
+        self._tag = tag
+        self._browsed: dict[str, TagInfo] = {}
+
+    def _entry(self) -> WinCCConfigEntry | None:
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            return None
+        return entry
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """Browse the server for the names the tag may have now."""
+        return await self.async_step_pick()
+
+    async def async_step_pick(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """Offer the likely new names (any other can be typed); check the pick exists."""
+        entry = self._entry()
+        if entry is None or self._tag not in entry.runtime_data.coordinator.options.tags:
+            return self.async_abort(reason="entry_not_loaded")
+        client = entry.runtime_data.client
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            new = user_input[NEW_NAME].strip()
+            info = self._browsed.get(new) or await self._look_up(new)
+            if new == self._tag:
+                errors[NEW_NAME] = "same_name"
+            elif info is None:
+                errors[NEW_NAME] = "tag_not_found"
+            else:
+                follow_renamed_tag(self.hass, entry, self._tag, info)
+                return self.async_create_entry(data={})
+        try:
+            browsed = await client.browse("*")
+        except WinCCError:
+            return self.async_abort(reason="cannot_connect")
+        exposed = set(entry.runtime_data.coordinator.options.tags)
+        offered = candidates(
+            entry.runtime_data.coordinator.options.tags[self._tag], browsed, exposed
+        )
+        self._browsed = {info.name: info for info in browsed}
+        return self.async_show_form(
+            step_id="pick",
+            data_schema=probatio.Schema(
+                {
+                    probatio.Required(NEW_NAME): SelectSelector(
+                        SelectSelectorConfig(
+                            options=[info.name for info in offered], custom_value=True
+                        )
+                    )
+                }
+            ),
+            errors=errors,
+            description_placeholders={"tag": self._tag, "title": entry.title},
+        )
+
+    async def _look_up(self, name: str) -> TagInfo | None:
+        """A typed name that browsing did not list: found if the server knows it."""
+        entry = self._entry()
+        assert entry is not None  # noqa: S101 - checked by the caller
+        matches = [i for i in await entry.runtime_data.client.browse(name) if i.name == name]
+        return matches[0] if matches else None
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
-    """The fix flow of a fixable issue: both trust the certificate anew."""
+    """The fix flow of a fixable issue: trust the certificate anew, or follow a tag."""
+    if data is not None and issue_id.startswith(f"{ISSUE_TAG_RENAMED}_"):
+        return RenamedTagFlow(str(data["entry_id"]), str(data["tag"]))
     if data is None or not issue_id.startswith(FIXED_BY_TRUSTING):
         raise ValueError(f"{issue_id} has no fix flow")
     return TrustCertificateFlow(str(data["entry_id"]))

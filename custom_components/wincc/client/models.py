@@ -96,6 +96,15 @@ class ItemError:
     code: str
     description: str
 
+    @property
+    def renamed(self) -> bool:
+        """Whether the tag was renamed in WinCC (pushed by WinCC Unified)."""
+        return self.code == RENAMED_CODE
+
+
+# The code of a tag WinCC renamed; it must be followed under its new name.
+RENAMED_CODE = "renamed"
+
 
 class TagValue(NamedTuple):
     """A tag's value as read, with its normalized and raw quality, or its error.

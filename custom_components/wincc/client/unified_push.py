@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import aiohttp
 
 from .errors import InvalidArgumentError, WinCCConnectionError, WinCCError
-from .models import AlarmQuery, ItemError, Quality, TagValue
+from .models import RENAMED_CODE, AlarmQuery, ItemError, Quality, TagValue
 from .push import AlarmNotification, Backoff, PushHandler
 from .transport import decode_json
 from .unified_alarms import ALARM_FIELDS, parse_alarms
@@ -45,7 +45,7 @@ RENAMED = "Removed (Name changed)"
 # What a tag shows once WinCC removed it from the subscription.
 GONE = {
     REMOVED: ItemError("removed", "The tag was deleted in WinCC"),
-    RENAMED: ItemError("renamed", "The tag was renamed in WinCC"),
+    RENAMED: ItemError(RENAMED_CODE, "The tag was renamed in WinCC"),
 }
 
 
