@@ -14,7 +14,7 @@ from .certificate import ensure_certificate
 from .clock import Clock
 from .faults import Faults
 from .runtime import Runtime, RuntimeOptions
-from .server import DEFAULT_CLASSIC_PORT, DEFAULT_UNIFIED_PORT, Simulator
+from .server import DEFAULT_CLASSIC_PORT, DEFAULT_PARTNER_PORT, DEFAULT_UNIFIED_PORT, Simulator
 from .users import DEMO_USERS, load_users
 
 EPILOG = """\
@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="time stands still until POST /_sim/clock/advance; values change when written",
     )
+    parser.add_argument(
+        "--redundant",
+        action="store_true",
+        help="a second Unified host on --partner-port, paired with the first "
+        "(reduState; switch over with POST /_sim/redundancy)",
+    )
+    parser.add_argument("--partner-port", type=int, default=DEFAULT_PARTNER_PORT)
     parser.add_argument(
         "--no-alarm-logging",
         action="store_true",
@@ -143,6 +150,7 @@ def runtime_from(args: argparse.Namespace) -> Runtime:
             graphql_redirect=v20 or args.graphql_redirect,
             require_preflight=v20 or args.require_preflight,
             openness_right=v20 or args.openness_right,
+            redundant=args.redundant,
             users=load_users(args.users) if args.users else DEMO_USERS,
             faults=faults,
         ),
@@ -163,12 +171,15 @@ async def serve(args: argparse.Namespace) -> None:
         host=args.host,
         unified_port=args.unified_port,
         classic_port=args.classic_port,
+        partner_port=args.partner_port,
         ssl_context=certificate.server_context() if certificate else None,
     )
     endpoints = await simulator.start()
     print(f"wincc-sim: {len(runtime.plant.definitions)} tags, system {runtime.system}")
     print(f"  WinCC Unified (GraphQL): {endpoints.unified_url}/graphql")
     print(f"  WinCC V7/V8 (REST):      {endpoints.classic_url}")
+    if endpoints.partner_url:
+        print(f"  redundant partner:       {endpoints.partner_url}/graphql")
     if certificate:
         print(f"  certificate SHA-256:     {certificate.fingerprint}")
         print(f"  certificate file:        {certificate.cert_path}")

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from .clock import iso
 from .plant import NotALeafError, UnknownTagError
+from .redundancy import HOSTS
 from .runtime import Runtime
 from .tagtypes import WriteRejectedError
 
@@ -43,6 +44,7 @@ def state_of(runtime: Runtime) -> dict[str, Any]:
         "faults": runtime.faults.as_dict(),
         "activeAlarms": len(runtime.plant.alarms.active),
         "tags": len(runtime.plant.definitions),
+        "redundancy": runtime.redundancy.as_dict() if runtime.redundancy else None,
     }
 
 
@@ -142,6 +144,28 @@ async def post_rename(request: web.Request) -> web.Response:
     return web.json_response({"name": new})
 
 
+async def post_redundancy(request: web.Request) -> web.Response:
+    """Drive a redundant pair: ``{"switch_over": true}``, ``{"lose": 0}``, ``{"restore": 0}``."""
+    runtime = _runtime(request)
+    pair = runtime.redundancy
+    if pair is None:
+        raise web.HTTPNotFound(text="this runtime has no redundant partner (--redundant)")
+    body = await _body(request)
+    for action in ("lose", "restore"):
+        if action in body and (body[action] not in HOSTS or isinstance(body[action], bool)):
+            raise web.HTTPBadRequest(text=f"{action} takes a host: 0 or 1")
+    try:
+        if body.get("switch_over"):
+            pair.switch_over()
+    except ValueError as err:
+        raise web.HTTPBadRequest(text=str(err)) from err
+    if "lose" in body:
+        pair.lose(body["lose"])
+    if "restore" in body:
+        pair.restore(body["restore"])
+    return web.json_response(pair.as_dict())
+
+
 async def post_tags(request: web.Request) -> web.Response:
     """Write many tags at once: ``{"values": {"Tank1_Level": 50, ...}}``."""
     runtime = _runtime(request)
@@ -186,3 +210,4 @@ def add_control_routes(app: web.Application) -> None:
     app.router.add_post("/_sim/tags/{name}", post_tag)
     app.router.add_post("/_sim/tags/{name}/rename", post_rename)
     app.router.add_put("/_sim/users/{name}", put_user)
+    app.router.add_post("/_sim/redundancy", post_redundancy)

@@ -66,7 +66,7 @@ class _Connection:
             scheme, _, value = str(payload.get("Authorization", "")).partition(" ")
             if scheme.lower() == "bearer" and value.strip():
                 token = value.strip()
-        context = request_context(self.runtime, token)
+        context = request_context(self.runtime, token, self.request.app["host"])
         if context.session is None:
             await self.close(4403, "Forbidden")
             return
@@ -122,9 +122,12 @@ class _Connection:
 
     async def watch_session(self) -> None:
         """Close the socket when its session ends or the runtime stops."""
+        pair = self.runtime.redundancy
         while not self.ws.closed:
             await asyncio.sleep(SESSION_CHECK_SECONDS)
-            if self.runtime.faults.websocket_down:
+            if self.runtime.faults.websocket_down or (
+                pair is not None and self.request.app["host"] in pair.lost
+            ):
                 # Cut, not closed: the client sees the connection drop.
                 if self.request.transport is not None:
                     self.request.transport.abort()

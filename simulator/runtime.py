@@ -15,6 +15,7 @@ from .clock import Clock
 from .description import PlantDescription, load_description
 from .faults import Faults
 from .plant import Plant
+from .redundancy import RedundantPair
 from .users import DEMO_USERS, Directory, Sessions, User
 
 
@@ -35,6 +36,8 @@ class RuntimeOptions:
     require_preflight: bool = False
     # tag reads and writes need the runtime right "Openness Runtime - read and write access".
     openness_right: bool = False
+    # A second Unified host, paired with the first as WinCC Unified redundancy pairs them.
+    redundant: bool = False
     users: tuple[User, ...] = DEMO_USERS
     description: PlantDescription | None = None
     faults: Faults = field(default_factory=Faults)
@@ -61,6 +64,7 @@ class Runtime:
         self.graphql_redirect = options.graphql_redirect
         self.require_preflight = options.require_preflight
         self.openness_right = options.openness_right
+        self.redundancy = RedundantPair(clock) if options.redundant else None
         # Open subscription sockets, closed when the simulator stops.
         self.sockets: set[web.WebSocketResponse] = set()
         self.rng = random.Random(options.seed)

@@ -20,6 +20,7 @@ from .classic import handle_classic
 from .control import add_control_routes
 from .faults import fault_middleware
 from .graphql_ws import handle_graphql_ws
+from .redundancy import lost_host_middleware
 from .runtime import Runtime
 from .unified import MAX_BODY_BYTES, handle_graphql_post
 
@@ -27,6 +28,7 @@ _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_UNIFIED_PORT = 4443
 DEFAULT_CLASSIC_PORT = 34568
+DEFAULT_PARTNER_PORT = 4444
 CLASSIC_BASE = "winccrestservice"
 GRAPHQL = "/graphql"
 GRAPHQL_SLASH = "/graphql/"
@@ -49,12 +51,13 @@ async def log_requests(request: web.Request, handler: Any) -> web.StreamResponse
     return response
 
 
-def _application(runtime: Runtime) -> web.Application:
-    app = web.Application(
-        client_max_size=MAX_BODY_BYTES,
-        middlewares=[log_requests, fault_middleware(runtime.faults, runtime.rng)],
-    )
+def _application(runtime: Runtime, host: int = 0) -> web.Application:
+    middlewares = [log_requests, fault_middleware(runtime.faults, runtime.rng)]
+    if runtime.redundancy is not None:
+        middlewares.insert(0, lost_host_middleware(runtime.redundancy, host))
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
     app["runtime"] = runtime
+    app["host"] = host
     add_control_routes(app)
     return app
 
@@ -64,10 +67,10 @@ async def _moved_to_slash(request: web.Request) -> web.StreamResponse:
     raise web.HTTPMovedPermanently(GRAPHQL_SLASH)
 
 
-def unified_app(runtime: Runtime) -> web.Application:
-    """The Unified face: ``POST /graphql`` and the WebSocket on ``GET /graphql`` (or on
-    ``/graphql/``, where ``/graphql`` redirects there)."""
-    app = _application(runtime)
+def unified_app(runtime: Runtime, host: int = 0) -> web.Application:
+    """The Unified face of one host: ``POST /graphql`` and the WebSocket on
+    ``GET /graphql`` (or on ``/graphql/``, where ``/graphql`` redirects there)."""
+    app = _application(runtime, host)
     path = GRAPHQL_SLASH if runtime.graphql_redirect else GRAPHQL
     app.router.add_post(path, handle_graphql_post)
     app.router.add_get(path, handle_graphql_ws)
@@ -95,6 +98,8 @@ class Endpoints:
 
     unified_url: str
     classic_url: str
+    # The second host of a redundant pair, if the runtime has one.
+    partner_url: str | None = None
 
 
 class Simulator:
@@ -107,12 +112,14 @@ class Simulator:
         host: str = "127.0.0.1",
         unified_port: int = DEFAULT_UNIFIED_PORT,
         classic_port: int = DEFAULT_CLASSIC_PORT,
+        partner_port: int = DEFAULT_PARTNER_PORT,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        """Prepare to serve; ports 0 pick free ports."""
+        """Prepare to serve; ports 0 pick free ports. The partner port serves the second
+        host of a redundant runtime."""
         self.runtime = runtime
         self._host = host
-        self._ports = (unified_port, classic_port)
+        self._ports = (unified_port, classic_port, partner_port)
         self._ssl = ssl_context
         self._runners: list[web.AppRunner] = []
 
@@ -120,9 +127,10 @@ class Simulator:
         """Listen on both ports and return their base URLs."""
         scheme = "https" if self._ssl else "http"
         urls = []
-        for app, port in zip(
-            (unified_app(self.runtime), classic_app(self.runtime)), self._ports, strict=True
-        ):
+        apps = [unified_app(self.runtime), classic_app(self.runtime)]
+        if self.runtime.redundancy is not None:
+            apps.append(unified_app(self.runtime, host=1))
+        for app, port in zip(apps, self._ports, strict=False):
             runner = web.AppRunner(app, handle_signals=False, access_log=None)
             await runner.setup()
             site = web.TCPSite(runner, self._host, port, ssl_context=self._ssl)
@@ -130,7 +138,11 @@ class Simulator:
             self._runners.append(runner)
             bound = runner.addresses[0][1]
             urls.append(f"{scheme}://{self._host}:{bound}")
-        return Endpoints(unified_url=urls[0], classic_url=f"{urls[1]}/WinCCRestService")
+        return Endpoints(
+            unified_url=urls[0],
+            classic_url=f"{urls[1]}/WinCCRestService",
+            partner_url=urls[2] if len(urls) > 2 else None,
+        )
 
     def present(self, cert_path: Path, key_path: Path) -> None:
         """Present another certificate from now on, as a server restarted with a renewed

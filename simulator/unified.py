@@ -41,6 +41,7 @@ from .queries import (
     parse_alarm_filter,
     select_history,
 )
+from .redundancy import ACTIVE
 from .runtime import Runtime
 from .tagtypes import WriteRejectedError, quality_code, unified_quality
 from .users import Right, Session
@@ -80,6 +81,7 @@ class RequestContext:
     runtime: Runtime
     token: str | None
     session: Session | None
+    host: int = 0  # which host of a redundant pair serves the request
 
 
 def _error(code: int | str, description: str = "") -> dict[str, str]:
@@ -680,6 +682,30 @@ async def subscribe_active_alarms(_root: Any, info: Any, **args: Any) -> AsyncIt
             yield rows[0] | {"notificationReason": str(reason)}
 
 
+async def subscribe_redu_state(_root: Any, info: Any) -> AsyncIterator[Any]:
+    """``Added`` with the host's role in its redundant pair, then ``Modified`` on every
+    change. A runtime without a partner is always ``ACTIVE``."""
+    context = _context(info)
+    pair = context.runtime.redundancy
+    if pair is None:
+        yield _redu_state(ACTIVE, context.runtime.clock.now(), Reason.ADDED)
+        await asyncio.Event().wait()  # nothing ever changes
+        return
+    state = pair.state(context.host)
+    yield _redu_state(state, pair.changed_at, Reason.ADDED)
+    seen = pair.changes.version
+    while True:
+        await pair.changes.wait_beyond(seen, SUBSCRIPTION_IDLE_SECONDS)
+        seen = pair.changes.version
+        if pair.state(context.host) != state:
+            state = pair.state(context.host)
+            yield _redu_state(state, pair.changed_at, Reason.MODIFIED)
+
+
+def _redu_state(state: str, since: datetime, reason: Reason) -> dict[str, Any]:
+    return {"value": {"value": state, "timestamp": iso(since)}, "notificationReason": str(reason)}
+
+
 def _identity(event: Any, _info: Any, **_args: Any) -> Any:
     return event
 
@@ -754,6 +780,7 @@ def unified_schema() -> GraphQLSchema:
     for name, source in (
         ("tagValues", subscribe_tag_values),
         ("activeAlarms", subscribe_active_alarms),
+        ("reduState", subscribe_redu_state),
     ):
         subscription.fields[name].subscribe = _require_login(source)
         subscription.fields[name].resolve = _identity
@@ -769,9 +796,9 @@ def bearer_token(request: web.Request) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def request_context(runtime: Runtime, token: str | None) -> RequestContext:
-    """The context of a request made with this token (or none)."""
-    return RequestContext(runtime, token, runtime.sessions.find(token) if token else None)
+def request_context(runtime: Runtime, token: str | None, host: int = 0) -> RequestContext:
+    """The context of a request made with this token (or none), to one host."""
+    return RequestContext(runtime, token, runtime.sessions.find(token) if token else None, host)
 
 
 def _errors(status: int, message: str, code: str | None = None) -> web.Response:
@@ -825,7 +852,7 @@ async def handle_graphql_post(request: web.Request) -> web.Response:
     result = execute(
         schema,
         document,
-        context_value=request_context(runtime, bearer_token(request)),
+        context_value=request_context(runtime, bearer_token(request), request.app["host"]),
         variable_values=body.get("variables"),
         operation_name=body.get("operationName"),
     )

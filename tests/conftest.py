@@ -29,6 +29,7 @@ class SimHandle:
         self.unified_url = endpoints.unified_url
         self.graphql_url = f"{endpoints.unified_url}/graphql"
         self.classic_url = endpoints.classic_url
+        self.partner_url = endpoints.partner_url  # a redundant pair's second host
         self.certificate = certificate
 
     def advance(self, seconds: float) -> None:
@@ -64,6 +65,23 @@ class SimHandle:
             )
         )
 
+    def redundancy(
+        self, *, switch_over: bool = False, lose: int | None = None, restore: int | None = None
+    ) -> None:
+        """Drive the redundant pair: switch over, lose a host, or bring one back."""
+        pair = self.runtime.redundancy
+        assert pair is not None
+
+        def drive() -> None:
+            if switch_over:
+                pair.switch_over()
+            if lose is not None:
+                pair.lose(lose)
+            if restore is not None:
+                pair.restore(restore)
+
+        self.thread.call(drive)
+
     def rename(self, tag: str, new: str) -> None:
         """Rename a tag, as an engineer changing the project would."""
         self.thread.call(lambda: self.runtime.plant.rename_tag(tag, new))
@@ -90,7 +108,11 @@ def running_simulator(certificate: Certificate, options: RuntimeOptions) -> Iter
     """A fresh wincc-sim on free loopback ports, serving HTTPS on a thread of its own."""
     runtime = Runtime(Clock(frozen_at=SIM_START), options)
     simulator = Simulator(
-        runtime, unified_port=0, classic_port=0, ssl_context=certificate.server_context()
+        runtime,
+        unified_port=0,
+        classic_port=0,
+        partner_port=0,
+        ssl_context=certificate.server_context(),
     )
     thread = SimulatorThread(simulator)
     endpoints = thread.start()

@@ -16,10 +16,13 @@ from tests.conftest import SimHandle
 class GraphQL:
     """Posts GraphQL documents to the simulator and returns the decoded answer."""
 
-    def __init__(self, session: aiohttp.ClientSession, sim: SimHandle) -> None:
-        """Use ``session`` against ``sim``."""
+    def __init__(
+        self, session: aiohttp.ClientSession, sim: SimHandle, url: str | None = None
+    ) -> None:
+        """Use ``session`` against ``sim`` (at ``url``: another host of it)."""
         self.session = session
         self.sim = sim
+        self.url = url or sim.graphql_url
         self.token: str | None = None
 
     async def post(
@@ -29,7 +32,7 @@ class GraphQL:
         bearer = token or self.token
         headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
         async with self.session.post(
-            self.sim.graphql_url, json={"query": query, "variables": variables}, headers=headers
+            self.url, json={"query": query, "variables": variables}, headers=headers
         ) as response:
             return response.status, await response.json()
 

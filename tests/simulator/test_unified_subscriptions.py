@@ -301,3 +301,20 @@ async def test_a_renamed_tag_is_removed_with_name_changed(
     assert {"name": "HMI_RT_1::Tank1_Level_High"} in alarms["activeAlarms"]
     with pytest.raises(ValueError, match="exists"):
         wincc_sim.rename("Tank2_Level", "Tank1_Level_PV")
+
+
+async def test_a_runtime_without_a_partner_is_always_active(
+    gql: GraphQL, http: aiohttp.ClientSession, wincc_sim: SimHandle
+) -> None:
+    """reduState answers ACTIVE once; the redundancy control has nothing to drive."""
+    assert gql.token is not None
+    async with socket(http, wincc_sim) as ws:
+        await start(ws, gql.token)
+        query = "subscription{reduState{value{value} notificationReason}}"
+        await ws.send_json({"id": "r", "type": "subscribe", "payload": {"query": query}})
+        assert (await receive(ws))["payload"]["data"]["reduState"] == {
+            "value": {"value": "ACTIVE"},
+            "notificationReason": "Added",
+        }
+    async with http.post(f"{wincc_sim.unified_url}/_sim/redundancy", json={}) as response:
+        assert response.status == 404
