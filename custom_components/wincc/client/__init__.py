@@ -48,6 +48,7 @@ from .push import AlarmNotification, Backoff, PushFeed, PushHandler
 from .tls import PresentedCertificate, TlsSettings, fetch_certificate
 from .transport import ServerAddress
 from .unified import UnifiedClient
+from .unified_pair import UnifiedPairClient
 
 __all__ = [
     "AlarmAction",
@@ -85,6 +86,7 @@ __all__ = [
     "TagValue",
     "TlsSettings",
     "UnifiedClient",
+    "UnifiedPairClient",
     "UnsupportedFeatureError",
     "WinCCClient",
     "WinCCConnectionError",

@@ -6,10 +6,11 @@ import aiohttp
 
 from .backend import WinCCClient
 from .classic import ClassicClient
-from .errors import NotWinCCError
+from .errors import InvalidArgumentError, NotWinCCError
 from .models import ServerType
 from .transport import HttpTransport, ServerAddress
 from .unified import UnifiedClient
+from .unified_pair import UnifiedPairClient
 
 # Every backend, in the order detection tries them.
 BACKENDS: dict[ServerType, type[WinCCClient]] = {
@@ -43,6 +44,12 @@ def create_client(
     address: ServerAddress,
     username: str,
     password: str,
+    partner: ServerAddress | None = None,
 ) -> WinCCClient:
-    """The client for a server type."""
-    return BACKENDS[server_type](session, address, username, password)
+    """The client for a server type; with a ``partner``, for a redundant WinCC Unified
+    pair (the first address is asked first)."""
+    if partner is None:
+        return BACKENDS[server_type](session, address, username, password)
+    if server_type is not ServerType.UNIFIED:
+        raise InvalidArgumentError("Only WinCC Unified servers form redundant pairs")
+    return UnifiedPairClient(session, address, partner, username, password)

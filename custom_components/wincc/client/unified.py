@@ -301,6 +301,14 @@ class UnifiedClient(WinCCClient):
         """Log in, or renew the session when it is due (subscriptions keep it alive)."""
         await self._ensure_session()
 
+    @property
+    def redundant(self) -> bool:
+        """A single host: not one of a redundant pair."""
+        return False
+
+    def host_passive(self) -> None:
+        """Only a redundant client follows the active host."""
+
     async def open_socket(self, protocol: str) -> aiohttp.ClientWebSocketResponse:
         """The subscription WebSocket, with the token on the upgrade request too."""
         return await self._transport.websocket(GRAPHQL_PATH, protocol, self.authorization)

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import aiohttp
 
-from .errors import InvalidArgumentError, WinCCConnectionError, WinCCError
+from .errors import InvalidArgumentError, ProtocolError, WinCCConnectionError, WinCCError
 from .models import RENAMED_CODE, AlarmQuery, ItemError, Quality, TagValue
 from .push import AlarmNotification, Backoff, PushHandler
 from .transport import decode_json
@@ -37,6 +37,9 @@ ALARM_SUBSCRIPTION = (
     f"{{{ALARM_FIELDS} notificationReason}}}}"
 )
 ALARMS_ID = "alarms"
+REDU_SUBSCRIPTION = "subscription{reduState{value{value timestamp} notificationReason}}"
+REDU_ID = "redu"
+ACTIVE = "ACTIVE"
 # Seconds between WebSocket pings, and between checks whether the session needs renewal.
 PING_SECONDS = 30.0
 RENEW_CHECK_SECONDS = 15.0
@@ -74,6 +77,58 @@ class SocketClient(Protocol):
         self, ws: aiohttp.ClientWebSocketResponse, message: aiohttp.WSMessage
     ) -> WinCCError:
         """The error for a socket the server ended (and forget an ended session)."""
+
+    @property
+    def redundant(self) -> bool:
+        """Whether the host is one of a redundant pair, followed only while ACTIVE."""
+
+    def host_passive(self) -> None:
+        """The host reports PASSIVE: the client should follow the other one."""
+
+
+async def _handshake(client: SocketClient, ws: aiohttp.ClientWebSocketResponse) -> None:
+    """``connection_init`` with the token, and its ``connection_ack``."""
+    await ws.send_json({"type": "connection_init", "payload": client.authorization})
+    message = await ws.receive(timeout=client.request_timeout)
+    if message.type is aiohttp.WSMsgType.TEXT:
+        answer = decode_json(message.data.encode(), "the subscription handshake")
+        if isinstance(answer, dict) and answer.get("type") == "connection_ack":
+            return
+    raise client.socket_closed(ws, message)
+
+
+def _redu_state(payload: Any) -> str:
+    """``ACTIVE`` or ``PASSIVE`` from a ``reduState`` notification."""
+    try:
+        state = payload["reduState"]["value"]["value"]
+    except (KeyError, TypeError):
+        state = None
+    if not isinstance(state, str):
+        raise ProtocolError(f"A reduState notification without a state: {payload!r}")
+    return state
+
+
+async def redundancy_state(client: SocketClient, ws: aiohttp.ClientWebSocketResponse) -> str:
+    """What a host says of itself in its redundant pair (``ACTIVE`` or ``PASSIVE``), from
+    the first ``reduState`` notification on ``ws``, a new socket to it (closed after)."""
+    try:
+        await _handshake(client, ws)
+        await ws.send_json(
+            {"id": REDU_ID, "type": "subscribe", "payload": {"query": REDU_SUBSCRIPTION}}
+        )
+        while True:
+            message = await ws.receive(timeout=client.request_timeout)
+            if message.type is not aiohttp.WSMsgType.TEXT:
+                raise client.socket_closed(ws, message)
+            data = decode_json(message.data.encode(), "a subscription")
+            if isinstance(data, dict) and data.get("id") == REDU_ID:
+                if data.get("type") != "next":
+                    raise ProtocolError(f"The server refused reduState: {data}")
+                return _redu_state((data.get("payload") or {}).get("data"))
+    except TimeoutError as err:
+        raise WinCCConnectionError("The host did not tell its redundancy state") from err
+    finally:
+        await ws.close()
 
 
 class PushSession:
@@ -144,10 +199,13 @@ class PushSession:
             asyncio.create_task(self._keep_session(ws)),
         ]
         try:
-            await ws.send_json({"type": "connection_init", "payload": self._client.authorization})
-            await self._expect_ack(ws)
+            await _handshake(self._client, ws)
             self._ws = ws
             await self._subscribe_tags(ws)
+            if self._client.redundant:
+                await ws.send_json(
+                    {"id": REDU_ID, "type": "subscribe", "payload": {"query": REDU_SUBSCRIPTION}}
+                )
             if self._alarms is not None:
                 variables = {
                     "f": self._alarms.server_filter or "",
@@ -179,14 +237,6 @@ class PushSession:
             }
         )
 
-    async def _expect_ack(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        message = await ws.receive(timeout=self._client.request_timeout)
-        if message.type is aiohttp.WSMsgType.TEXT:
-            answer = decode_json(message.data.encode(), "the subscription handshake")
-            if isinstance(answer, dict) and answer.get("type") == "connection_ack":
-                return
-        raise self._client.socket_closed(ws, message)
-
     async def _deliver(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         """Hand each notification to the handler until the socket ends."""
         while True:
@@ -206,6 +256,9 @@ class PushSession:
                 self._tag_notification(payload.get("tagValues"))
             elif identifier == ALARMS_ID:
                 self._alarm_notification(payload.get("activeAlarms"))
+            elif identifier == REDU_ID and _redu_state(payload) != ACTIVE:
+                self._client.host_passive()
+                raise WinCCConnectionError("The host went passive: following the active one")
 
     def _tag_notification(self, row: Any) -> None:
         name = row.get("name") if isinstance(row, dict) else None
