@@ -41,6 +41,8 @@ class Faults:
     # Each tag change is preceded by a notification with the reason "Unknown", which the
     # schema documents as an error that should not occur.
     unknown_notifications: bool = False
+    # The runtime has no reduState subscription (an older or unredundant installation).
+    redu_state_unsupported: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as JSON-ready data."""
@@ -80,6 +82,8 @@ class Faults:
             "unauthenticated_as_http_401",
             "empty_body_for_unknown_tags",
             "websocket_down",
+            "unknown_notifications",
+            "redu_state_unsupported",
         ):
             if not isinstance(getattr(self, flag), bool):
                 raise TypeError(f"{flag} must be true or false")

@@ -114,13 +114,15 @@ class Simulator:
         classic_port: int = DEFAULT_CLASSIC_PORT,
         partner_port: int = DEFAULT_PARTNER_PORT,
         ssl_context: ssl.SSLContext | None = None,
+        partner_ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         """Prepare to serve; ports 0 pick free ports. The partner port serves the second
-        host of a redundant runtime."""
+        host of a redundant runtime, with a certificate of its own if one is given."""
         self.runtime = runtime
         self._host = host
         self._ports = (unified_port, classic_port, partner_port)
         self._ssl = ssl_context
+        self._partner_ssl = partner_ssl_context or ssl_context
         self._runners: list[web.AppRunner] = []
 
     async def start(self) -> Endpoints:
@@ -130,10 +132,11 @@ class Simulator:
         apps = [unified_app(self.runtime), classic_app(self.runtime)]
         if self.runtime.redundancy is not None:
             apps.append(unified_app(self.runtime, host=1))
-        for app, port in zip(apps, self._ports, strict=False):
+        contexts = (self._ssl, self._ssl, self._partner_ssl)
+        for app, port, context in zip(apps, self._ports, contexts, strict=False):
             runner = web.AppRunner(app, handle_signals=False, access_log=None)
             await runner.setup()
-            site = web.TCPSite(runner, self._host, port, ssl_context=self._ssl)
+            site = web.TCPSite(runner, self._host, port, ssl_context=context)
             await site.start()
             self._runners.append(runner)
             bound = runner.addresses[0][1]

@@ -682,10 +682,18 @@ async def subscribe_active_alarms(_root: Any, info: Any, **args: Any) -> AsyncIt
             yield rows[0] | {"notificationReason": str(reason)}
 
 
-async def subscribe_redu_state(_root: Any, info: Any) -> AsyncIterator[Any]:
+def subscribe_redu_state(_root: Any, info: Any) -> AsyncIterator[Any]:
+    """The host's role in its redundant pair (refused where the fault plays a runtime
+    without the subscription)."""
+    context = _context(info)
+    if context.runtime.faults.redu_state_unsupported:
+        raise GraphQLError("Cannot query field 'reduState' on type 'Subscription'.")
+    return _redu_states(context)
+
+
+async def _redu_states(context: RequestContext) -> AsyncIterator[Any]:
     """``Added`` with the host's role in its redundant pair, then ``Modified`` on every
     change. A runtime without a partner is always ``ACTIVE``."""
-    context = _context(info)
     pair = context.runtime.redundancy
     if pair is None:
         yield _redu_state(ACTIVE, context.runtime.clock.now(), Reason.ADDED)

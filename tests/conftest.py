@@ -104,8 +104,11 @@ def sim_options() -> RuntimeOptions:
 
 
 @contextmanager
-def running_simulator(certificate: Certificate, options: RuntimeOptions) -> Iterator[SimHandle]:
-    """A fresh wincc-sim on free loopback ports, serving HTTPS on a thread of its own."""
+def running_simulator(
+    certificate: Certificate, options: RuntimeOptions, partner: Certificate | None = None
+) -> Iterator[SimHandle]:
+    """A fresh wincc-sim on free loopback ports, serving HTTPS on a thread of its own
+    (a redundant partner host with a certificate of its own, if one is given)."""
     runtime = Runtime(Clock(frozen_at=SIM_START), options)
     simulator = Simulator(
         runtime,
@@ -113,6 +116,7 @@ def running_simulator(certificate: Certificate, options: RuntimeOptions) -> Iter
         classic_port=0,
         partner_port=0,
         ssl_context=certificate.server_context(),
+        partner_ssl_context=partner.server_context() if partner else None,
     )
     thread = SimulatorThread(simulator)
     endpoints = thread.start()

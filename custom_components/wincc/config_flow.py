@@ -41,8 +41,10 @@ from .client import (
     WinCCError,
     detect,
 )
-from .connection import client_for, server_address
+from .connection import client_for, partner_address, server_address
 from .const import (
+    CONF_PARTNER,
+    CONF_PARTNER_FINGERPRINT,
     CONF_SERVER_TYPE,
     CONF_TLS_CA_PEM,
     CONF_TLS_FINGERPRINT,
@@ -80,6 +82,7 @@ USER_SCHEMA = probatio.Schema(
         probatio.Optional(CONF_PORT): PORT_SELECTOR,
         probatio.Required(CONF_USERNAME): TextSelector(),
         probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
+        probatio.Optional(CONF_PARTNER): TextSelector(),
     }
 )
 CERTIFICATE_SCHEMA = probatio.Schema(
@@ -106,6 +109,7 @@ RECONFIGURE_SCHEMA = probatio.Schema(
         probatio.Required(CONF_PORT): PORT_SELECTOR,
         probatio.Required(CONF_USERNAME): TextSelector(),
         probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
+        probatio.Optional(CONF_PARTNER): TextSelector(),
         # Forget how the certificate is trusted, and choose again in the certificate step.
         probatio.Optional(CONF_RETRUST, default=False): BooleanSelector(),
     }
@@ -122,6 +126,8 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         self._data: dict[str, Any] = {}
         # The certificate the server presented last time it was not trusted.
         self._certificate = CertificateError("", None, None)
+        # The certificate of a redundant partner, to pin beside the first host's.
+        self._partner_certificate: CertificateError | None = None
         self._start_picking({}, [])
 
     @staticmethod
@@ -133,7 +139,8 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
     # --- connecting --------------------------------------------------------------------
 
     def _client(self) -> WinCCClient:
-        return client_for(self.hass, self._data)
+        """A client of the first host alone: each host of a pair is checked apart."""
+        return client_for(self.hass, self._data, server_address(self._data))
 
     async def _detect(self) -> None:
         """Settle the server type and port (trying the usual ports when none was given)."""
@@ -167,7 +174,35 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
             return {}, err
         except Exception as err:  # noqa: BLE001 - every failure becomes a form error
             return form_errors(err), None
-        return {}, None
+        return await self._connect_partner(), None
+
+    async def _connect_partner(self) -> dict[str, str]:
+        """Log in on the redundant partner too, if one is named: its form errors. A
+        certificate to pin beside the first host's waits in ``_partner_certificate``."""
+        self._partner_certificate = None
+        if not self._data.get(CONF_PARTNER):
+            return {}
+        if self._data[CONF_SERVER_TYPE] != ServerType.UNIFIED.value:
+            return {CONF_PARTNER: "partner_unified_only"}
+        try:
+            address = partner_address(self._data)
+        except InvalidArgumentError:
+            return {CONF_PARTNER: "invalid_partner"}
+        client = client_for(self.hass, self._data, address)
+        errors: dict[str, str] = {}
+        try:
+            try:
+                await client.login()
+            finally:
+                await client.close()
+        except CertificateError as err:
+            if CONF_TLS_FINGERPRINT in self._data and err.fingerprint:
+                self._partner_certificate = err
+            else:
+                errors = {CONF_PARTNER: "partner_certificate_not_trusted"}
+        except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+            errors = {CONF_PARTNER: f"partner_{next(iter(form_errors(err).values()))}"}
+        return errors
 
     async def _connected(self) -> ConfigFlowResult:
         """Continue once the server answered: finish a reconfigure, or choose tags."""
@@ -188,7 +223,9 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             # A certificate trusted earlier in this flow stays trusted.
             trust = {k: v for k, v in self._data.items() if k in TLS_KEYS}
-            self._data = {**user_input, **trust, CONF_HOST: user_input[CONF_HOST].strip()}
+            self._data = _with_partner(
+                {**user_input, **trust, CONF_HOST: user_input[CONF_HOST].strip()}
+            )
             if CONF_PORT in user_input:
                 self._data[CONF_PORT] = int(user_input[CONF_PORT])
             return await self._submit()
@@ -200,6 +237,8 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         if untrusted is not None:
             self._certificate = untrusted
             return await self.async_step_certificate()
+        if self._partner_certificate is not None:
+            return await self.async_step_partner_certificate()
         if not errors:
             return await self._connected()
         return self._user_form(errors)
@@ -244,6 +283,8 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
                     errors = {"base": "certificate_name_mismatch"}
                 elif untrusted is not None:
                     errors = {"base": "certificate_not_trusted"}
+                elif self._partner_certificate is not None:
+                    return await self.async_step_partner_certificate()
                 elif errors:
                     # Trusted now, but something else failed: back to where it can be fixed.
                     return self._user_form(errors)
@@ -255,6 +296,26 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
             errors=errors,
             description_placeholders={
                 "host": f"{self._data[CONF_HOST]}:{self._data.get(CONF_PORT, '')}",
+                "subject": presented.subject or "?",
+                "fingerprint": presented.fingerprint or "?",
+            },
+        )
+
+    async def async_step_partner_certificate(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The redundant partner presents a certificate of its own: pin it too, once
+        the user has compared it."""
+        presented = self._partner_certificate
+        assert presented is not None  # noqa: S101 - only reached with one
+        if user_input is not None:
+            self._data[CONF_PARTNER_FINGERPRINT] = presented.fingerprint
+            return await self._submit()
+        return self.async_show_form(
+            step_id="partner_certificate",
+            data_schema=probatio.Schema({}),
+            description_placeholders={
+                "host": self._data[CONF_PARTNER],
                 "subject": presented.subject or "?",
                 "fingerprint": presented.fingerprint or "?",
             },
@@ -320,7 +381,10 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
             self._data = dict(entry.data)
         else:
             retrust = user_input.pop(CONF_RETRUST, False)
-            self._data = {**self._data, **user_input, CONF_PORT: int(user_input[CONF_PORT])}
+            kept = {k: v for k, v in self._data.items() if k != CONF_PARTNER}
+            self._data = _with_partner(
+                {**kept, **user_input, CONF_PORT: int(user_input[CONF_PORT])}
+            )
             if retrust:
                 for key in TLS_KEYS:
                     self._data.pop(key, None)
@@ -332,3 +396,11 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
                 return self.async_abort(reason="already_configured")
             return await self._submit()
         return self._user_form(errors)
+
+
+def _with_partner(data: dict[str, Any]) -> dict[str, Any]:
+    """The data without an empty partner, or a partner's pin without the partner."""
+    partner = str(data.get(CONF_PARTNER) or "").strip()
+    if partner:
+        return {**data, CONF_PARTNER: partner}
+    return {k: v for k, v in data.items() if k not in (CONF_PARTNER, CONF_PARTNER_FINGERPRINT)}

@@ -13,7 +13,16 @@ CONF_TLS_FINGERPRINT: Final = "tls_fingerprint"
 CONF_TLS_CA_PEM: Final = "tls_ca_pem"
 CONF_TLS_VERIFY: Final = "tls_verify"
 # Every way an entry can trust its server's certificate; an entry uses one at most.
-TLS_KEYS: Final = (CONF_TLS_FINGERPRINT, CONF_TLS_CA_PEM, CONF_TLS_VERIFY)
+# The second host of a redundant WinCC Unified pair ("host" or "host:port"), and the
+# fingerprint of its certificate where it is not the first host's.
+CONF_PARTNER: Final = "partner"
+CONF_PARTNER_FINGERPRINT: Final = "partner_tls_fingerprint"
+TLS_KEYS: Final = (
+    CONF_TLS_FINGERPRINT,
+    CONF_TLS_CA_PEM,
+    CONF_TLS_VERIFY,
+    CONF_PARTNER_FINGERPRINT,
+)
 
 SERVER_TYPE_AUTO: Final = "auto"
 DEFAULT_PORTS: Final = {ServerType.UNIFIED: 443, ServerType.CLASSIC: 34568}

@@ -8,10 +8,24 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_TLS_CA_PEM, CONF_TLS_FINGERPRINT
+from .client import UnifiedPairClient
+from .const import (
+    CONF_PARTNER,
+    CONF_PARTNER_FINGERPRINT,
+    CONF_TLS_CA_PEM,
+    CONF_TLS_FINGERPRINT,
+)
 from .runtime import WinCCConfigEntry
 
-TO_REDACT = {CONF_PASSWORD, CONF_USERNAME, CONF_HOST, CONF_TLS_CA_PEM, CONF_TLS_FINGERPRINT}
+TO_REDACT = {
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    CONF_HOST,
+    CONF_TLS_CA_PEM,
+    CONF_TLS_FINGERPRINT,
+    CONF_PARTNER,
+    CONF_PARTNER_FINGERPRINT,
+}
 
 
 async def async_get_config_entry_diagnostics(
@@ -29,6 +43,8 @@ async def async_get_config_entry_diagnostics(
         "server": {
             "type": client.server_type.value,
             "capabilities": sorted(c.value for c in client.capabilities),
+            # Which host of a redundant pair answers: the first one entered, or its partner.
+            "redundancy": client.describe() if isinstance(client, UnifiedPairClient) else None,
         },
         "polling": dict(coordinator.diagnostics()),
         "values": {

@@ -130,3 +130,22 @@ async def test_only_unified_has_pairs(session: aiohttp.ClientSession) -> None:
     single = create_client(ServerType.UNIFIED, session, address, "u", "p")
     assert not isinstance(single, UnifiedPairClient)
     assert single.redundant is False  # type: ignore[attr-defined]
+
+
+async def test_hosts_without_redu_state_are_followed_when_lost(
+    pair: UnifiedPairClient, wincc_sim: SimHandle, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Runtimes that cannot tell their role: the partner is taken only once the host
+    in use is lost, and the subscriptions run without reduState."""
+    wincc_sim.faults(redu_state_unsupported=True)
+    recorder = Recorder()
+    feed = pair.push(recorder, [LEVEL], None, backoff=QUICK)
+    task = asyncio.create_task(feed.run())
+    await recorder.until(lambda: recorder.started == 1 and len(recorder.values) == 1)
+    wincc_sim.write("Tank1_Level", 43.0)
+    await recorder.until(lambda: recorder.values[-1].value == 43.0)
+    await stop(task)
+    assert "has no reduState subscription" in caplog.text
+    wincc_sim.redundancy(lose=0)
+    await pair.read([LEVEL])
+    assert pair.active_host == wincc_sim.partner_url

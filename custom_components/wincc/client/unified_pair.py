@@ -18,7 +18,13 @@ from typing import Any
 
 import aiohttp
 
-from .errors import ServerBusyError, WinCCConnectionError, WinCCError, WinCCTimeoutError
+from .errors import (
+    ProtocolError,
+    ServerBusyError,
+    WinCCConnectionError,
+    WinCCError,
+    WinCCTimeoutError,
+)
 from .transport import HttpTransport, ServerAddress
 from .unified import UnifiedClient
 from .unified_push import ACTIVE, WS_PROTOCOL, redundancy_state
@@ -29,6 +35,10 @@ _LOGGER = logging.getLogger(__name__)
 CHECK_EVERY = 30.0
 # The failures that mean the host in use is gone or stopped.
 HOST_LOST = (WinCCConnectionError, WinCCTimeoutError, ServerBusyError)
+
+
+def _monotonic_now() -> float:
+    return time.monotonic()
 
 
 class UnifiedPairClient(UnifiedClient):
@@ -43,10 +53,13 @@ class UnifiedPairClient(UnifiedClient):
         password: str,
         *,
         check_every: float = CHECK_EVERY,
-        monotonic: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
-        """Prepare both hosts; the first one given is asked first."""
-        super().__init__(session, address, username, password, monotonic=monotonic)
+        """Prepare both hosts; the first one given is asked first. Without a
+        ``monotonic`` clock, ``time.monotonic`` is looked up at each reading."""
+        super().__init__(
+            session, address, username, password, monotonic=monotonic or _monotonic_now
+        )
         self._hosts = (self._transport, HttpTransport(session, partner))
         self._host = 0
         self._check_every = check_every
@@ -68,6 +81,10 @@ class UnifiedPairClient(UnifiedClient):
     def active_host(self) -> str:
         """The base URL of the host in use."""
         return self._transport.base_url
+
+    def describe(self) -> dict[str, Any]:
+        """Which host is in use (``first`` or ``partner``) and how often it changed."""
+        return {"active": "partner" if self._host else "first", "failovers": self.failovers}
 
     def host_passive(self) -> None:
         """The host in use said PASSIVE: ask again before the next operation."""
@@ -127,6 +144,9 @@ class UnifiedPairClient(UnifiedClient):
             self._use(1 - host)
             try:
                 state = await self._state()
+            except ProtocolError:
+                # It answers but cannot tell (no reduState): take it if the host is gone.
+                state = ACTIVE if isinstance(reason, HOST_LOST) else "silent"
             except WinCCError as err:
                 state = f"unreachable ({err})"
             if state != ACTIVE:

@@ -247,6 +247,12 @@ class PushSession:
             if not isinstance(data, dict):
                 continue
             kind, identifier = data.get("type"), data.get("id")
+            if kind == "error" and identifier == REDU_ID:
+                _LOGGER.info(
+                    "%s has no reduState subscription: a failover is noticed when it is lost",
+                    self._client.url,
+                )
+                continue
             if kind == "error":
                 raise InvalidArgumentError(f"The server refused the subscription: {data}")
             if kind != "next":
