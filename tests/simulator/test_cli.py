@@ -133,3 +133,14 @@ def test_main_runs_until_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(asyncio, "run", interrupted)
     main(["--history-hours", "0"])
+
+
+async def test_redundant_prints_the_partner(
+    socket_enabled: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--redundant serves a second Unified host and says where."""
+    args = ["--plain-http", "--redundant", "--history-hours", "0"]
+    ports = ["--unified-port", "0", "--classic-port", "0", "--partner-port", "0"]
+    output = await _serve_briefly([*args, *ports], capsys)
+    assert "redundant partner:       http://127.0.0.1:" in output
+    assert runtime_from(build_parser().parse_args(args)).redundancy is not None
