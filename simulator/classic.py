@@ -27,11 +27,28 @@ from .classic_alarms import (
     get_rest_filters,
 )
 from .classic_call import Call, ClassicError, Handler, json_answer, page_answer
+from .classic_config import (
+    get_limit_value,
+    get_limit_values,
+    get_message_block,
+    get_message_blocks,
+    get_message_group,
+    get_message_groups,
+    get_message_type,
+    get_message_types,
+    get_structure_type,
+    get_structure_types,
+    get_structure_variable,
+    get_structure_variables,
+    get_timer,
+    get_timers,
+    post_structure_variables,
+)
 from .clock import iso, parse_iso
 from .plant import NotALeafError, UnknownTagError
 from .queries import HistoryArgumentError, select_history
 from .runtime import Runtime
-from .tagtypes import STRUCTURE_CLASSIC_CODE, UNCERTAIN_INITIAL_VALUE, WriteRejectedError
+from .tagtypes import UNCERTAIN_INITIAL_VALUE, WriteRejectedError
 from .users import Right, User
 
 _LOGGER = logging.getLogger(__name__)
@@ -208,28 +225,6 @@ def _members(attribute: str, label: str) -> Handler:
 
 get_group = _members("group", "Group")
 get_connection = _members("connection", "Connection")
-
-
-async def get_structure_types(call: Call) -> web.StreamResponse:
-    """Structure types and their elements, paged."""
-    call.require(Right.READ)
-    plant = call.runtime.plant
-    types = [
-        {
-            "name": s.type_name,
-            "elements": [
-                {
-                    "name": e.split(".", 1)[1],
-                    "dataType": plant.definitions[e].data_type.classic_code,
-                }
-                for e in s.elements
-            ],
-            "instances": [s.name],
-            "dataType": STRUCTURE_CLASSIC_CODE,
-        }
-        for s in plant.description.structures.values()
-    ]
-    return page_answer(call, "structureTypes", types)
 
 
 # --- tag logging ----------------------------------------------------------------------
@@ -416,6 +411,10 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "tagManagement/Connections"): get_connections,
     ("GET", "tagManagement/Connection/{}"): get_connection,
     ("GET", "tagManagement/StructureTypes"): get_structure_types,
+    ("GET", "tagManagement/StructureType/{}"): get_structure_type,
+    ("GET", "tagManagement/StructureVariables"): get_structure_variables,
+    ("POST", "tagManagement/StructureVariables"): post_structure_variables,
+    ("GET", "tagManagement/StructureVariable/{}"): get_structure_variable,
     ("GET", "tagLogging/Archives"): get_archives,
     ("GET", "tagLogging/Archive/{}"): get_archive,
     ("GET", "tagLogging/Archive/{}/Variables"): get_archive_variables,
@@ -423,6 +422,8 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "tagLogging/Variables"): get_logged_variables,
     ("GET", "tagLogging/Variable/{}"): get_logged_variable,
     ("GET", "tagLogging/Archive/{}/Value/{}"): get_archive_values,
+    ("GET", "tagLogging/Timers"): get_timers,
+    ("GET", "tagLogging/Timer/{}"): get_timer,
     ("POST", "tagLogging/Values"): post_logged_values,
     ("POST", "tagLogging/Archive/{}/values"): post_archive_values,
     ("GET", "alarmLogging/MessageList/{}"): get_message_list,
@@ -434,6 +435,14 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "alarmLogging/RestFilters"): get_rest_filters,
     ("GET", "alarmLogging/RestFilter/{}"): get_rest_filter,
     ("GET", "alarmLogging/MessageClass/{}"): get_message_class,
+    ("GET", "alarmLogging/MessageTypes"): get_message_types,
+    ("GET", "alarmLogging/MessageType/{}"): get_message_type,
+    ("GET", "alarmLogging/MessageGroups"): get_message_groups,
+    ("GET", "alarmLogging/MessageGroup/{}"): get_message_group,
+    ("GET", "alarmLogging/MessageBlocks"): get_message_blocks,
+    ("GET", "alarmLogging/MessageBlock/{}"): get_message_block,
+    ("GET", "alarmLogging/LimitValues"): get_limit_values,
+    ("GET", "alarmLogging/LimitValue/{}"): get_limit_value,
     ("GET", "alarmLogging/HitList/{}"): get_hit_list,
     ("GET", "alarmLogging/LockList/{}"): get_empty_filter_list,
     ("GET", "alarmLogging/Hidelist/{}"): get_empty_filter_list,

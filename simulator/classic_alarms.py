@@ -30,7 +30,7 @@ _CLASSIC_STATE = {
 # --- alarm logging (V8) ---------------------------------------------------------------
 
 
-def _message_numbers(runtime: Runtime) -> dict[str, int]:
+def message_numbers(runtime: Runtime) -> dict[str, int]:
     return {
         name: MESSAGE_NUMBER_BASE + i for i, name in enumerate(runtime.plant.description.alarms)
     }
@@ -41,7 +41,7 @@ def _message_row(call: Call, instance: AlarmInstance) -> dict[str, Any]:
     language = call.language
     state = _CLASSIC_STATE.get(instance.state, WENT_OUT)
     return {
-        "messageNumber": _message_numbers(call.runtime)[definition.name],
+        "messageNumber": message_numbers(call.runtime)[definition.name],
         "name": definition.name,
         "instanceID": instance.instance_id,
         "state": state,
@@ -106,7 +106,7 @@ async def get_alarm_archive(call: Call) -> web.StreamResponse:
 async def get_messages(call: Call) -> web.StreamResponse:
     """The configured messages."""
     call.require(Right.READ)
-    numbers = _message_numbers(call.runtime)
+    numbers = message_numbers(call.runtime)
     return json_answer(
         [
             {
@@ -126,7 +126,7 @@ async def get_messages(call: Call) -> web.StreamResponse:
 async def get_message(call: Call) -> web.StreamResponse:
     """One configured message by number."""
     call.require(Right.READ)
-    numbers = {str(v): k for k, v in _message_numbers(call.runtime).items()}
+    numbers = {str(v): k for k, v in message_numbers(call.runtime).items()}
     name = numbers.get(call.params[0])
     if name is None:
         raise ClassicError(404, f"Message {call.params[0]} not found")
@@ -182,7 +182,7 @@ async def get_hit_list(call: Call) -> web.StreamResponse:
     call.require(Right.READ)
     minimum = _min_priority(call)
     call.runtime.plant.advance()
-    numbers = _message_numbers(call.runtime)
+    numbers = message_numbers(call.runtime)
     counts: dict[str, int] = {}
     for entry in call.runtime.plant.alarms.journal:
         definition = entry.instance.definition

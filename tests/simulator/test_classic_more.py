@@ -77,3 +77,63 @@ async def test_alarm_configuration_and_runtime_lists(
     for kind in ("LockList", "Hidelist", "HiddenMessageList"):
         assert await classic.json("GET", f"alarmLogging/{kind}/AllAlarms") == []
         assert (await classic.request("GET", f"alarmLogging/{kind}/Nope"))[0] == 404
+
+
+async def test_structure_lookups(classic: Classic) -> None:
+    """A structure type by name; its variables by GET, by POST of type names, and by
+    type; unknown types are 404 and a bad body 400."""
+    boiler_type = await classic.json("GET", "tagManagement/StructureType/boiler_type")
+    assert boiler_type["name"] == "Boiler_Type"
+    assert boiler_type["instances"] == ["Boiler"]
+    assert {e["name"] for e in boiler_type["elements"]} >= {"Temperature", "Setpoint"}
+    listed = await classic.json("GET", "tagManagement/StructureVariables")
+    boiler = {
+        "name": "Boiler",
+        "typeName": "Boiler_Type",
+        "elements": ["Boiler.Temperature", "Boiler.Setpoint", "Boiler.Burner_On"],
+    }
+    assert boiler in listed["structureVariables"]
+    posted = await classic.json(
+        "POST", "tagManagement/StructureVariables", body={"typeNames": ["Boiler_Type"]}
+    )
+    assert posted == {"structureVariables": [boiler]}
+    by_type = await classic.json("GET", "tagManagement/StructureVariable/Boiler_Type")
+    assert by_type == {"typeName": "Boiler_Type", "structureVariables": [boiler]}
+    for path in ("tagManagement/StructureType/Nope", "tagManagement/StructureVariable/Nope"):
+        assert (await classic.request("GET", path))[0] == 404, path
+    status, _ = await classic.request(
+        "POST", "tagManagement/StructureVariables", body={"typeNames": "Boiler_Type"}
+    )
+    assert status == 400
+
+
+async def test_timers_and_alarm_configuration_lookups(classic: Classic) -> None:
+    """Logging timers; message types, groups and blocks; analog limits per tag; each
+    listing pages and each lookup finds one or answers 404."""
+    timers = await classic.json("GET", "tagLogging/Timers?itemLimit=2")
+    assert [t["name"] for t in timers["timers"]] == ["500 ms", "1 second"]
+    assert timers["continuationPoint"] == 2
+    assert (await classic.json("GET", "tagLogging/Timer/1 minute"))["baseMilliseconds"] == 60_000
+    types = (await classic.json("GET", "alarmLogging/MessageTypes"))["messageTypes"]
+    assert {"Alarm", "Warning"} <= {t["messageClass"] for t in types}
+    assert (await classic.json("GET", "alarmLogging/MessageType/warning"))["classId"] == 2
+    groups = (await classic.json("GET", "alarmLogging/MessageGroups"))["messageGroups"]
+    tanks = await classic.json("GET", "alarmLogging/MessageGroup/Tanks")
+    assert tanks in groups
+    assert tanks["messageNumbers"]
+    blocks = (await classic.json("GET", "alarmLogging/MessageBlocks"))["messageBlocks"]
+    assert (await classic.json("GET", "alarmLogging/MessageBlock/4")) == blocks[3]
+    level = await classic.json("GET", "alarmLogging/LimitValue/Tank1_Level")
+    assert {"type": "high", "limit": 90.0} in [
+        {"type": row["type"], "limit": row["limit"]} for row in level["limits"]
+    ]
+    limits = (await classic.json("GET", "alarmLogging/LimitValues"))["limitValues"]
+    assert level in limits
+    for path in (
+        "tagLogging/Timer/Nope",
+        "alarmLogging/MessageType/Nope",
+        "alarmLogging/MessageGroup/Nope",
+        "alarmLogging/MessageBlock/99",
+        "alarmLogging/LimitValue/Batch_Name",
+    ):
+        assert (await classic.request("GET", path))[0] == 404, path
