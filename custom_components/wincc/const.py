@@ -45,7 +45,7 @@ MIN_SCAN_INTERVAL: Final = 1
 PUSH_SAFETY_INTERVAL: Final = timedelta(minutes=5)
 # A busy server's Retry-After is honoured up to this long, so that a server back sooner
 # (or one asking for minutes) does not keep every entity unavailable meanwhile.
-RETRY_AFTER_CAP: Final = 30.0
+OPT_RETRY_AFTER_CAP: Final = "retry_after_cap"
 # How often followed patterns are browsed again for new tags.
 PATTERN_REFRESH: Final = timedelta(minutes=10)
 

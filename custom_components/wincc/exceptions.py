@@ -28,7 +28,7 @@ from .client import (
     WinCCError,
     WinCCTimeoutError,
 )
-from .const import DOMAIN, RETRY_AFTER_CAP
+from .const import DOMAIN
 
 # The most specific class first: translation keys in translations/*.json "exceptions".
 _KEYS: tuple[tuple[type[WinCCError], str], ...] = (
@@ -61,14 +61,14 @@ def auth_failed(err: AuthenticationError) -> ConfigEntryAuthFailed:
     )
 
 
-def update_failed(err: WinCCError) -> UpdateFailed:
+def update_failed(err: WinCCError, retry_after_cap: float) -> UpdateFailed:
     """An ``UpdateFailed`` for a failed poll, honouring the server's retry hint up to
-    ``RETRY_AFTER_CAP``."""
+    ``retry_after_cap`` seconds."""
     return UpdateFailed(
         translation_domain=DOMAIN,
         translation_key=translation_key(err),
         translation_placeholders={"error": str(err)},
-        retry_after=min(err.retry_after, RETRY_AFTER_CAP)
+        retry_after=min(err.retry_after, retry_after_cap)
         if isinstance(err, ServerBusyError) and err.retry_after is not None
         else None,
     )

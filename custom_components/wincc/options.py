@@ -17,6 +17,7 @@ from .const import (
     OPT_PATTERNS,
     OPT_PUSH,
     OPT_READ_ONLY,
+    OPT_RETRY_AFTER_CAP,
     OPT_SCAN_INTERVAL,
     OPT_TAGS,
     OPT_TOLERATED_FAILURES,
@@ -39,6 +40,8 @@ class EntryOptions:
     read_only: bool = False
     # Failed polls in a row that keep the last values before entities go unavailable.
     tolerated_failures: int = 2
+    # The longest wait a busy server's Retry-After may impose before the next read.
+    retry_after_cap: int = 30  # seconds
     # Take pushed values and alarms where the server offers them (WinCC Unified).
     push: bool = True
     alarms: bool = True
@@ -62,6 +65,7 @@ class EntryOptions:
             scan_interval=int(raw.get(OPT_SCAN_INTERVAL, default.scan_interval)),
             read_only=bool(raw.get(OPT_READ_ONLY, default.read_only)),
             tolerated_failures=int(raw.get(OPT_TOLERATED_FAILURES, default.tolerated_failures)),
+            retry_after_cap=int(raw.get(OPT_RETRY_AFTER_CAP, default.retry_after_cap)),
             push=bool(raw.get(OPT_PUSH, default.push)),
             alarms=bool(raw.get(OPT_ALARMS, default.alarms)),
             alarm_interval=int(raw.get(OPT_ALARM_INTERVAL, default.alarm_interval)),
@@ -78,6 +82,7 @@ class EntryOptions:
             OPT_SCAN_INTERVAL: self.scan_interval,
             OPT_READ_ONLY: self.read_only,
             OPT_TOLERATED_FAILURES: self.tolerated_failures,
+            OPT_RETRY_AFTER_CAP: self.retry_after_cap,
             OPT_PUSH: self.push,
             OPT_ALARMS: self.alarms,
             OPT_ALARM_INTERVAL: self.alarm_interval,

@@ -32,6 +32,7 @@ from .const import (
     OPT_PATTERNS,
     OPT_PUSH,
     OPT_READ_ONLY,
+    OPT_RETRY_AFTER_CAP,
     OPT_SCAN_INTERVAL,
     OPT_TOLERATED_FAILURES,
 )
@@ -41,6 +42,10 @@ from .tags import TagConfig
 
 CONF_TAG = "tag"
 NUMERIC_KINDS = ("float", "integer")
+# The longest wait a busy server may ask for (Retry-After), in seconds.
+WAIT_SELECTOR = NumberSelector(
+    NumberSelectorConfig(min=1, max=3600, unit_of_measurement="s", mode=NumberSelectorMode.BOX)
+)
 INTERVAL_SELECTOR = NumberSelector(
     NumberSelectorConfig(
         min=MIN_SCAN_INTERVAL, max=3600, unit_of_measurement="s", mode=NumberSelectorMode.BOX
@@ -239,7 +244,7 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Polling interval, read-only mode, and tolerated failures."""
+        """Polling interval, read-only mode, push, tolerated failures and the Retry-After cap."""
         options = self._options
         if user_input is not None:
             return self._save(
@@ -248,6 +253,7 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
                     scan_interval=int(user_input[OPT_SCAN_INTERVAL]),
                     read_only=user_input[OPT_READ_ONLY],
                     tolerated_failures=int(user_input[OPT_TOLERATED_FAILURES]),
+                    retry_after_cap=int(user_input[OPT_RETRY_AFTER_CAP]),
                     push=user_input.get(OPT_PUSH, options.push),
                 )
             )
@@ -263,6 +269,9 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
                 ): NumberSelector(
                     NumberSelectorConfig(min=0, max=100, mode=NumberSelectorMode.BOX)
                 ),
+                probatio.Required(
+                    OPT_RETRY_AFTER_CAP, default=options.retry_after_cap
+                ): WAIT_SELECTOR,
             }
         )
         return self.async_show_form(step_id="settings", data_schema=schema)

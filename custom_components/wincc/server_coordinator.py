@@ -69,7 +69,7 @@ class WinCCServerCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 err,
             )
             return self.data
-        raise update_failed(err) from err
+        raise update_failed(err, self.options.retry_after_cap) from err
 
     @callback
     def refresh_soon(self, why: str) -> None:

@@ -17,6 +17,7 @@ from custom_components.wincc.client import ServerBusyError, UnifiedClient
 from custom_components.wincc.const import (
     OPT_ALARMS,
     OPT_PATTERNS,
+    OPT_RETRY_AFTER_CAP,
     OPT_TAGS,
     OPT_TOLERATED_FAILURES,
     PATTERN_REFRESH,
@@ -93,18 +94,23 @@ async def test_outage_is_tolerated_then_reported_once_each_way(
     assert len(recovered) == 1
 
 
-@pytest.mark.parametrize(("retry_after", "honoured"), [(20, 20), (120, 30)])
+@pytest.mark.parametrize(
+    ("retry_after", "cap", "honoured"), [(20, None, 20), (120, None, 30), (120, 60, 60)]
+)
 async def test_busy_server_hint_is_honoured_up_to_a_cap(
     hass: HomeAssistant,
     make_entry: EntryFactory,
     wincc_sim: SimHandle,
     freezer: FrozenDateTimeFactory,
     retry_after: int,
+    cap: int | None,
     honoured: int,
 ) -> None:
     """A 503 with Retry-After fails the poll with that hint for the next attempt, but a
-    hint of minutes waits only 30 s: a server back sooner is read again then."""
-    entry = make_entry(**{OPT_TOLERATED_FAILURES: 0})
+    hint of minutes waits only the entry's cap (30 s unless set): a server back sooner
+    is read again then."""
+    options = {OPT_TOLERATED_FAILURES: 0} | ({} if cap is None else {OPT_RETRY_AFTER_CAP: cap})
+    entry = make_entry(**options)
     await setup_entry(hass, entry)
     wincc_sim.faults(error_rate=1.0, error_status=503, retry_after=retry_after)
     await poll(hass, freezer)

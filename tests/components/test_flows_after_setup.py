@@ -11,6 +11,7 @@ from custom_components.wincc.const import (
     DOMAIN,
     OPT_PATTERNS,
     OPT_READ_ONLY,
+    OPT_RETRY_AFTER_CAP,
     OPT_SCAN_INTERVAL,
     OPT_TAGS,
     OPT_TOLERATED_FAILURES,
@@ -208,20 +209,21 @@ async def test_reconfigure_onto_another_entry(
 
 
 async def test_settings(hass: HomeAssistant, make_entry: EntryFactory) -> None:
-    """Polling interval, read-only mode and tolerance are stored; the entry reloads."""
+    """Polling interval, read-only mode, tolerance and the Retry-After cap are stored;
+    the entry reloads."""
     entry = make_entry()
     await setup_entry(hass, entry)
     result = await options(hass, entry.entry_id, "settings")
-    result = await answer(
-        hass, result, {OPT_SCAN_INTERVAL: 5, OPT_READ_ONLY: True, OPT_TOLERATED_FAILURES: 0}
-    )
+    settings = {OPT_SCAN_INTERVAL: 5, OPT_READ_ONLY: True, OPT_TOLERATED_FAILURES: 0}
+    result = await answer(hass, result, {**settings, OPT_RETRY_AFTER_CAP: 90})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert (
         entry.options[OPT_SCAN_INTERVAL],
         entry.options[OPT_READ_ONLY],
         entry.options[OPT_TOLERATED_FAILURES],
-    ) == (5, True, 0)
+        entry.options[OPT_RETRY_AFTER_CAP],
+    ) == (5, True, 0, 90)
     coordinator = entry.runtime_data.coordinator
     assert coordinator.options.read_only is True
     assert coordinator.update_interval is not None
