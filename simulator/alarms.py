@@ -349,50 +349,41 @@ class AlarmEngine:
             ),
         )
 
-    def shelve(self, name: str, timeout: timedelta, now: datetime) -> int:
-        """Shelve every active instance of an alarm, for ``timeout`` (0: the runtime's
-        configured timeout, which also bounds it); the error code, 0 or 2."""
-        if name not in self.definitions:
-            return UNKNOWN_NAME
+    def shelve(self, name: str, timeout: timedelta, now: datetime) -> None:
+        """Shelve every active instance of a known alarm, for ``timeout`` (0: the
+        runtime's configured timeout, which also bounds it)."""
         length = SHELVE_TIMEOUT if timeout <= timedelta() else min(timeout, SHELVE_TIMEOUT)
         for instance in self._instances_of(name):
             self._suppress(instance, SHELVED, now + length, now)
-        return 0
 
-    def unshelve(self, name: str, now: datetime) -> int:
-        """Unshelve the shelved instances of an alarm; the error code, 0 or 2."""
-        if name not in self.definitions:
-            return UNKNOWN_NAME
+    def unshelve(self, name: str, now: datetime) -> None:
+        """Unshelve the shelved instances of a known alarm."""
         for instance in self._instances_of(name):
             if instance.suppression == SHELVED:
                 self._suppress(instance, UNSUPPRESSED, None, now)
-        return 0
 
-    def disable(self, name: str, now: datetime) -> int:
-        """Stop raising instances of an alarm; its active instances are removed."""
-        if name not in self.definitions:
-            return UNKNOWN_NAME
+    def disable(self, name: str, now: datetime) -> None:
+        """Stop raising instances of a known alarm; its active instances are removed."""
         self.disabled.add(name)
         for instance in self._instances_of(name):
-            self._record(
-                Reason.REMOVED,
-                replace(
-                    instance,
-                    state=AlarmState.REMOVED,
-                    modification_time=now,
-                    change_reason="ALARM_ENABLE_STATE_CHANGED",
-                ),
-            )
-        return 0
+            self._remove(instance, now, "ALARM_ENABLE_STATE_CHANGED")
 
-    def enable(self, name: str) -> int:
-        """Raise instances of an alarm again; a condition that holds raises at once."""
-        if name not in self.definitions:
-            return UNKNOWN_NAME
+    def enable(self, name: str) -> None:
+        """Raise instances of a known alarm again; a condition that holds raises at once."""
         if name in self.disabled:
             self.disabled.discard(name)
             self._condition_was_true[name] = False
-        return 0
+
+    def _remove(self, instance: AlarmInstance, now: datetime, change_reason: str) -> None:
+        self._record(
+            Reason.REMOVED,
+            replace(
+                instance,
+                state=AlarmState.REMOVED,
+                modification_time=now,
+                change_reason=change_reason,
+            ),
+        )
 
     def restart(self, now: datetime) -> None:
         """A runtime restart: every instance is removed and instance IDs start again.
@@ -400,14 +391,6 @@ class AlarmEngine:
         Conditions that still hold raise new instances at the next evaluation.
         """
         for instance in list(self.active.values()):
-            self._record(
-                Reason.REMOVED,
-                replace(
-                    instance,
-                    state=AlarmState.REMOVED,
-                    modification_time=now,
-                    change_reason="ALARM_STATE_CHANGED_REMOVE_EVENT",
-                ),
-            )
+            self._remove(instance, now, "ALARM_STATE_CHANGED_REMOVE_EVENT")
         self._last_instance_id.clear()
         self._condition_was_true.clear()

@@ -557,20 +557,19 @@ def resolve_reset_alarms(_root: Any, info: Any, input: list[dict[str, Any]]) -> 
     return _alarm_results(info, input, _context(info).runtime.plant.alarms.reset)
 
 
-def _by_name(info: Any, names: list[str], action: Callable[[str], int]) -> list[dict[str, Any]]:
-    """Apply an action to whole configured alarms, one result per name (error 0 or 2)."""
+def _by_name(info: Any, names: list[str], action: Callable[[str], None]) -> list[dict[str, Any]]:
+    """Apply an action to whole configured alarms, one result per name (error 0, 1 or 2)."""
     runtime = _context(info).runtime
     runtime.plant.advance()
     allowed = _user(info).may(Right.ACKNOWLEDGE)
     results = []
     for name in names:
-        try:
-            local = _local_name(runtime, name)
-        except UnknownTagError:
-            code = UNKNOWN_NAME
-        else:
-            code = action(local) if allowed else NOT_PERMITTED
-        canonical = f"{runtime.system}::{name.rpartition('::')[2]}"
+        system, _, local = name.rpartition("::")
+        known = system in ("", runtime.system) and local in runtime.plant.alarms.definitions
+        code = 0 if known and allowed else NOT_PERMITTED if known else UNKNOWN_NAME
+        if code == 0:
+            action(local)
+        canonical = f"{runtime.system}::{local}"
         results.append({"alarmName": canonical, "error": _error(code, ALARM_ERRORS.get(code, ""))})
     return results
 

@@ -3,7 +3,6 @@ new name, and the entity keeps its entity ID, history and customizations."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 import difflib
 from os.path import commonprefix
 
@@ -41,17 +40,7 @@ def follow_renamed_tag(hass: HomeAssistant, entry: ConfigEntry, old: str, new: T
     have added it) gives way to the old one."""
     options = EntryOptions.from_options(entry.options)
     config = options.tags[old]
-    fresh = TagConfig.from_info(new)
-    moved = replace(
-        config,
-        name=new.name,
-        kind=fresh.kind,
-        display_name=fresh.display_name,
-        data_type=fresh.data_type,
-        unit=fresh.unit,
-        structure=fresh.structure,
-        group=fresh.group,
-    ).with_writable(config.writable)
+    moved = config.moved_to(new)
     registry = er.async_get(hass)
     new_id = entity_unique_id(entry, new.name)
     if (taken := registry.async_get_entity_id(moved.platform, DOMAIN, new_id)) is not None:

@@ -20,6 +20,10 @@ PLATFORMS_BY_KIND: dict[DataKind, tuple[Platform, Platform | None]] = {
 }
 
 
+# What browsing tells of a tag; everything else of a TagConfig is the user's choice.
+SERVER_FIELDS = ("name", "kind", "display_name", "data_type", "unit", "structure", "group")
+
+
 @dataclass(frozen=True, slots=True)
 class TagConfig:
     """One exposed tag: what browsing found, and the user's choices and overrides."""
@@ -53,6 +57,13 @@ class TagConfig:
             structure=info.structure,
             group=info.group or info.connection,
         )
+
+    def moved_to(self, info: TagInfo) -> Self:
+        """The user's choices for this tag, on the tag ``info`` (its new name after a
+        rename in WinCC): what the server says comes from ``info``."""
+        fresh = type(self).from_info(info)
+        moved = replace(self, **{f: getattr(fresh, f) for f in SERVER_FIELDS})
+        return moved.with_writable(self.writable)
 
     @classmethod
     def from_options(cls, raw: Mapping[str, Any]) -> Self:

@@ -79,7 +79,11 @@ def make_entry(wincc_sim: SimHandle) -> EntryFactory:
     """Build a config entry for one face of the simulator."""
 
     def build(
-        server_type: str = "unified", tags: list[str] | None = None, **options: Any
+        server_type: str = "unified",
+        tags: list[str] | None = None,
+        *,
+        user: str = "operator",
+        **options: Any,
     ) -> MockConfigEntry:
         unified = server_type == "unified"
         host, port = address(wincc_sim.unified_url if unified else wincc_sim.classic_url)
@@ -98,8 +102,8 @@ def make_entry(wincc_sim: SimHandle) -> EntryFactory:
                 CONF_SERVER_TYPE: server_type,
                 CONF_HOST: host,
                 CONF_PORT: port,
-                CONF_USERNAME: "operator",
-                CONF_PASSWORD: "operator",
+                CONF_USERNAME: user,
+                CONF_PASSWORD: user,  # the demo users' passwords are their names
                 CONF_TLS_FINGERPRINT: wincc_sim.certificate.fingerprint,
             },
             options={

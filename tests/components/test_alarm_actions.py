@@ -169,13 +169,8 @@ async def test_a_user_without_the_right_is_refused(
     hass: HomeAssistant, make_entry: EntryFactory
 ) -> None:
     """WinCC's own refusal, translated."""
-    entry = make_entry()
-    entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        entry, data={**entry.data, "username": "viewer", "password": "viewer"}
-    )
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = make_entry(user="viewer")
+    await setup_entry(hass, entry)
     with pytest.raises(HomeAssistantError) as err:
         await act(hass, entry, "shelve", alarms=[PUMP])
     assert err.value.translation_key == "alarm_action_refused"

@@ -162,13 +162,8 @@ async def test_other_refusals(
     hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
 ) -> None:
     """A user without the acknowledge right: WinCC's own refusal, translated."""
-    entry = make_entry()
-    entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        entry, data={**entry.data, "username": "viewer", "password": "viewer"}
-    )
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = make_entry(user="viewer")
+    await setup_entry(hass, entry)
     wincc_sim.write("Pump1_Fault", True)
     with pytest.raises(HomeAssistantError) as err:
         await acknowledge(hass, entry, alarms=["HMI_RT_1::Pump1_Fault"])

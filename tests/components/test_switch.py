@@ -44,13 +44,8 @@ async def test_turn_off_and_on(
 async def _viewer_entry(
     hass: HomeAssistant, make_entry: EntryFactory, server_type: str
 ) -> MockConfigEntry:
-    entry = make_entry(server_type)
-    entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        entry, data={**entry.data, "username": "viewer", "password": "viewer"}
-    )
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = make_entry(server_type, user="viewer")
+    await setup_entry(hass, entry)
     return entry
 
 
