@@ -128,6 +128,9 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         self._certificate = CertificateError("", None, None)
         # The certificate of a redundant partner, to pin beside the first host's.
         self._partner_certificate: CertificateError | None = None
+        # What the user typed into the first form: shown again as typed, so a detected
+        # server type or a port tried by auto-detect never replaces the user's choice.
+        self._typed: dict[str, Any] = {}
         self._start_picking({}, [])
 
     @staticmethod
@@ -221,6 +224,7 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         """Ask where the server is and how to log in."""
         errors: dict[str, str] = {}
         if user_input is not None:
+            self._typed = {k: v for k, v in user_input.items() if k != CONF_PASSWORD}
             # A certificate trusted earlier in this flow stays trusted.
             trust = {k: v for k, v in self._data.items() if k in TLS_KEYS}
             self._data = _with_partner(
@@ -244,10 +248,10 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         return self._user_form(errors)
 
     def _user_form(self, errors: dict[str, str]) -> ConfigFlowResult:
-        """The first form (or the reconfigure form), showing what was entered."""
-        # The password is never shown again, not even masked.
-        shown = {k: v for k, v in self._data.items() if k != CONF_PASSWORD}
+        """The first form as the user filled it, or the reconfigure form with the
+        entry's settings. The password is never shown again, not even masked."""
         if self.source == SOURCE_RECONFIGURE:
+            shown = {k: v for k, v in self._data.items() if k != CONF_PASSWORD}
             return self.async_show_form(
                 step_id="reconfigure",
                 data_schema=self.add_suggested_values_to_schema(RECONFIGURE_SCHEMA, shown),
@@ -255,7 +259,7 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
             )
         return self.async_show_form(
             step_id="user",
-            data_schema=self.add_suggested_values_to_schema(USER_SCHEMA, shown),
+            data_schema=self.add_suggested_values_to_schema(USER_SCHEMA, self._typed),
             errors=errors,
         )
 

@@ -375,3 +375,30 @@ async def test_same_server_twice_is_refused(hass: HomeAssistant, wincc_sim: SimH
     result = await submit(hass, result, {"trust": "pin"})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+def suggested(result: FlowResult, field: str) -> Any:
+    """The value a form shows in a field."""
+    for key in result["data_schema"].schema:
+        if key == field:
+            return (key.description or {}).get("suggested_value")
+    raise KeyError(field)
+
+
+async def test_the_form_comes_back_as_typed_after_a_failed_auto_detect(
+    hass: HomeAssistant, wincc_sim: SimHandle
+) -> None:
+    """Auto-detect found WinCC Unified, but the login failed: the form still says
+    auto-detect with the port as typed, so a classic port typed next is detected too."""
+    typed = user_input(wincc_sim, "auto", password="wrong")
+    result = await submit(hass, await start(hass), typed)
+    result = await submit(hass, result, {"trust": "pin"})
+    assert result["errors"] == {"password": "invalid_auth"}
+    assert suggested(result, "server_type") == "auto"
+    assert suggested(result, "port") == typed["port"]
+    assert suggested(result, "password") is None
+    result = await submit(
+        hass, result, user_input(wincc_sim, "auto", port=address(wincc_sim.classic_url)[1])
+    )
+    result = await finish(hass, result, wincc_sim)
+    assert result["data"]["server_type"] == "classic"
