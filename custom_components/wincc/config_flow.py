@@ -94,8 +94,10 @@ CERTIFICATE_SCHEMA = probatio.Schema(
                 mode=SelectSelectorMode.LIST,
             )
         ),
-        probatio.Optional(CONF_TLS_CA_PEM): TextSelector(TextSelectorConfig(multiline=True)),
     }
+)
+CA_SCHEMA = probatio.Schema(
+    {probatio.Optional(CONF_TLS_CA_PEM): TextSelector(TextSelectorConfig(multiline=True))}
 )
 CREDENTIALS_SCHEMA = probatio.Schema(
     {
@@ -266,44 +268,81 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
     async def async_step_certificate(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show the untrusted certificate; trust it, give a CA, or (explicitly) skip checks."""
+        """Show the untrusted certificate; pin it, go on to give a CA, or (explicitly)
+        skip checks."""
         presented = self._certificate
         errors: dict[str, str] = {}
         if user_input is not None:
             trust = user_input[CONF_TRUST]
-            ca_pem = user_input.get(CONF_TLS_CA_PEM, "").strip()
+            if trust == TRUST_CA:
+                return await self.async_step_certificate_ca()
             for key in TLS_KEYS:
                 self._data.pop(key, None)
-            if trust == TRUST_PIN and presented.fingerprint:
-                self._data[CONF_TLS_FINGERPRINT] = presented.fingerprint
-            elif trust == TRUST_CA:
-                self._data[CONF_TLS_CA_PEM] = ca_pem
-            elif trust == TRUST_INSECURE:
+            if trust == TRUST_INSECURE:
                 self._data[CONF_TLS_VERIFY] = False
-            errors = self._check_trust(trust, ca_pem)
-            if not errors:
-                errors, untrusted = await self._connect()
-                if isinstance(untrusted, CertificateNameMismatchError):
-                    errors = {"base": "certificate_name_mismatch"}
-                elif untrusted is not None:
-                    errors = {"base": "certificate_not_trusted"}
-                elif self._partner_certificate is not None:
-                    return await self.async_step_partner_certificate()
-                elif errors:
-                    # Trusted now, but something else failed: back to where it can be fixed.
-                    return self._user_form(errors)
-                else:
-                    return await self._connected()
+            elif presented.fingerprint:
+                self._data[CONF_TLS_FINGERPRINT] = presented.fingerprint
+            if trust == TRUST_PIN and not presented.fingerprint:
+                errors = {"base": "certificate_not_trusted"}
+            else:
+                errors, result = await self._try_trust()
+                if result is not None:
+                    return result
         return self.async_show_form(
             step_id="certificate",
             data_schema=CERTIFICATE_SCHEMA,
             errors=errors,
-            description_placeholders={
-                "host": f"{self._data[CONF_HOST]}:{self._data.get(CONF_PORT, '')}",
-                "subject": presented.subject or "?",
-                "fingerprint": presented.fingerprint or "?",
-            },
+            description_placeholders=self._certificate_placeholders(),
         )
+
+    async def async_step_certificate_ca(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The CA certificate to trust; left empty, back to the choice of trust."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            ca_pem = user_input.get(CONF_TLS_CA_PEM, "").strip()
+            if not ca_pem:
+                return await self.async_step_certificate()
+            try:
+                TlsSettings(ca_pem=ca_pem).ssl_argument()
+            except InvalidArgumentError:
+                errors = {CONF_TLS_CA_PEM: "invalid_ca"}
+            else:
+                for key in TLS_KEYS:
+                    self._data.pop(key, None)
+                self._data[CONF_TLS_CA_PEM] = ca_pem
+                errors, result = await self._try_trust()
+                if result is not None:
+                    return result
+        return self.async_show_form(
+            step_id="certificate_ca",
+            data_schema=CA_SCHEMA,
+            errors=errors,
+            description_placeholders=self._certificate_placeholders(),
+        )
+
+    def _certificate_placeholders(self) -> dict[str, str]:
+        presented = self._certificate
+        return {
+            "host": f"{self._data[CONF_HOST]}:{self._data.get(CONF_PORT, '')}",
+            "subject": presented.subject or "?",
+            "fingerprint": presented.fingerprint or "?",
+        }
+
+    async def _try_trust(self) -> tuple[dict[str, str], ConfigFlowResult | None]:
+        """Connect with the trust just chosen: the trust step's errors, or the next step."""
+        errors, untrusted = await self._connect()
+        if isinstance(untrusted, CertificateNameMismatchError):
+            return {"base": "certificate_name_mismatch"}, None
+        if untrusted is not None:
+            return {"base": "certificate_not_trusted"}, None
+        if self._partner_certificate is not None:
+            return {}, await self.async_step_partner_certificate()
+        if errors:
+            # Trusted now, but something else failed: back to where it can be fixed.
+            return {}, self._user_form(errors)
+        return {}, await self._connected()
 
     async def async_step_partner_certificate(
         self, user_input: dict[str, Any] | None = None
@@ -324,19 +363,6 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
                 "fingerprint": presented.fingerprint or "?",
             },
         )
-
-    def _check_trust(self, trust: str, ca_pem: str) -> dict[str, str]:
-        if trust == TRUST_PIN and CONF_TLS_FINGERPRINT not in self._data:
-            return {"base": "certificate_not_trusted"}
-        if trust != TRUST_CA:
-            return {}
-        if not ca_pem:
-            return {CONF_TLS_CA_PEM: "ca_required"}
-        try:
-            TlsSettings(ca_pem=ca_pem).ssl_argument()
-        except InvalidArgumentError:
-            return {CONF_TLS_CA_PEM: "invalid_ca"}
-        return {}
 
     async def _tags_chosen(self) -> ConfigFlowResult:
         server_type = ServerType(self._data[CONF_SERVER_TYPE])

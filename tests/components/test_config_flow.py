@@ -121,7 +121,9 @@ async def test_classic_with_a_ca_and_writable_tags(
     result = await submit(hass, await start(hass), user_input(wincc_sim, "classic"))
     assert result["step_id"] == "certificate"
     pem = wincc_sim.certificate.cert_path.read_text()
-    result = await submit(hass, result, {"trust": "ca", CONF_TLS_CA_PEM: pem})
+    result = await submit(hass, result, {"trust": "ca"})
+    assert result["step_id"] == "certificate_ca"
+    result = await submit(hass, result, {CONF_TLS_CA_PEM: pem})
     result = await pick(hass, result, "Pump1_*", all_matches=True)
     assert result["step_id"] == "writable"
     result = await submit(hass, result, {"writable": ["Pump1_Command"]})
@@ -325,15 +327,19 @@ async def test_failures_the_simulator_cannot_produce(
 async def test_certificate_step_errors(
     hass: HomeAssistant, wincc_sim: SimHandle, tmp_path: Any
 ) -> None:
-    """A missing or broken CA, or a CA that did not sign the certificate, are refused."""
+    """The CA field comes only with the CA choice; a broken CA, or a CA that did not
+    sign the certificate, are refused; an empty one goes back to the choice."""
     result = await submit(hass, await start(hass), user_input(wincc_sim))
+    assert [str(key) for key in result["data_schema"].schema] == ["trust"]
     result = await submit(hass, result, {"trust": "ca"})
-    assert result["errors"] == {CONF_TLS_CA_PEM: "ca_required"}
-    result = await submit(hass, result, {"trust": "ca", CONF_TLS_CA_PEM: "not a certificate"})
+    assert result["step_id"] == "certificate_ca"
+    result = await submit(hass, result, {CONF_TLS_CA_PEM: "not a certificate"})
     assert result["errors"] == {CONF_TLS_CA_PEM: "invalid_ca"}
     other_ca = ensure_certificate(tmp_path).cert_path.read_text()
-    result = await submit(hass, result, {"trust": "ca", CONF_TLS_CA_PEM: other_ca})
+    result = await submit(hass, result, {CONF_TLS_CA_PEM: other_ca})
     assert result["errors"] == {"base": "certificate_not_trusted"}
+    result = await submit(hass, result, {CONF_TLS_CA_PEM: "  "})
+    assert result["step_id"] == "certificate"
     await finish(hass, await submit(hass, result, {"trust": "pin"}), wincc_sim)
 
 

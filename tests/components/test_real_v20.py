@@ -121,7 +121,10 @@ async def test_a_localhost_certificate_gets_its_own_error_then_pinning_works(
         localhost_sim.certificate.fingerprint
     )
     pem = localhost_sim.certificate.cert_path.read_text(encoding="ascii")
-    result = await submit(hass, result, {"trust": "ca", CONF_TLS_CA_PEM: pem})
+    result = await submit(hass, result, {"trust": "ca"})
+    assert result["step_id"] == "certificate_ca"
+    result = await submit(hass, result, {CONF_TLS_CA_PEM: pem})
     assert result["errors"] == {"base": "certificate_name_mismatch"}
+    result = await submit(hass, result, {CONF_TLS_CA_PEM: ""})  # back to the choice
     result = await submit(hass, result, {"trust": "pin"})
     assert result["step_id"] == "tags"

@@ -122,7 +122,8 @@ async def test_a_partner_with_its_own_certificate_is_pinned_after_comparing(
     assert result["data"][CONF_TLS_FINGERPRINT] == sim.certificate.fingerprint
     ca = sim.certificate.cert_path.read_text(encoding="utf-8")
     result = await submit(hass, await start(hass), user_input(sim, partner=partner_of(sim)))
-    result = await submit(hass, result, {"trust": "ca", "tls_ca_pem": ca})
+    result = await submit(hass, result, {"trust": "ca"})
+    result = await submit(hass, result, {"tls_ca_pem": ca})
     assert result["errors"] == {CONF_PARTNER: "partner_certificate_not_trusted"}
 
 
