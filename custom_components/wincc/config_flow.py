@@ -143,6 +143,10 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
 
     # --- connecting --------------------------------------------------------------------
 
+    @property
+    def _server_type(self) -> ServerType:
+        return ServerType(self._data[CONF_SERVER_TYPE])
+
     def _client(self) -> WinCCClient:
         """A client of the first host alone: each host of a pair is checked apart."""
         return client_for(self.hass, self._data, server_address(self._data))

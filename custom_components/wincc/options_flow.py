@@ -20,9 +20,10 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .client import WinCCClient
+from .client import ServerType, WinCCClient
 from .connection import client_for
 from .const import (
+    CONF_SERVER_TYPE,
     MIN_SCAN_INTERVAL,
     OPT_ALARM_CLASSES,
     OPT_ALARM_FILTER,
@@ -58,6 +59,10 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
 
     def _client(self) -> WinCCClient:
         return client_for(self.hass, self.config_entry.data)
+
+    @property
+    def _server_type(self) -> ServerType:
+        return ServerType(self.config_entry.data[CONF_SERVER_TYPE])
 
     @property
     def _options(self) -> EntryOptions:

@@ -22,7 +22,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .client import TagInfo, WinCCClient, WinCCError
+from .client import ServerType, TagInfo, WinCCClient, WinCCError
 from .flow_errors import form_errors
 from .tags import TagConfig
 
@@ -32,6 +32,11 @@ CONF_ALL_MATCHES = "all_matches"
 CONF_FOLLOW = "follow_pattern"
 CONF_SEARCH_AGAIN = "search_again"
 CONF_WRITABLE = "writable"
+# Search patterns as the server's own names look (shown in the tags step).
+SEARCH_EXAMPLES = {
+    ServerType.UNIFIED: "`Tank*`, `*Temperature*`, `Boiler.*`, `HMI_RT_1::Boiler.*`",
+    ServerType.CLASSIC: "`Tank*`, `*Temperature*`, `Boiler.*`",
+}
 # A selector with more choices is unusable; the user narrows the pattern instead.
 MAX_CHOICES = 500
 
@@ -71,6 +76,11 @@ class TagPickerFlow(ConfigEntryBaseFlow):
     def _client(self) -> WinCCClient:
         """A client for the server being configured."""
 
+    @property
+    @abstractmethod
+    def _server_type(self) -> ServerType:
+        """The type of the server being configured (its names look different)."""
+
     @abstractmethod
     async def _tags_chosen(self) -> ConfigFlowResult:
         """Finish once tags and their writability are chosen."""
@@ -102,7 +112,10 @@ class TagPickerFlow(ConfigEntryBaseFlow):
                 TAGS_SCHEMA, {CONF_PATTERN: self._pattern}
             ),
             errors=errors,
-            description_placeholders={"chosen": str(len(self._picked))},
+            description_placeholders={
+                "chosen": str(len(self._picked)),
+                "examples": SEARCH_EXAMPLES[self._server_type],
+            },
         )
 
     async def async_step_tag_select(

@@ -408,3 +408,20 @@ async def test_the_form_comes_back_as_typed_after_a_failed_auto_detect(
     )
     result = await finish(hass, result, wincc_sim)
     assert result["data"]["server_type"] == "classic"
+
+
+@pytest.mark.parametrize(("server_type", "system_prefix"), [("unified", True), ("classic", False)])
+async def test_the_search_examples_fit_the_server_type(
+    hass: HomeAssistant, wincc_sim: SimHandle, server_type: str, system_prefix: bool
+) -> None:
+    """Classic names have no system prefix, so its examples show none; each example
+    finds tags on its server."""
+    result = await submit(hass, await start(hass), user_input(wincc_sim, server_type))
+    result = await submit(hass, result, {"trust": "pin"})
+    assert result["step_id"] == "tags"
+    examples = result["description_placeholders"]["examples"]
+    assert ("::" in examples) is system_prefix
+    for example in examples.replace("`", "").split(", "):
+        found = await submit(hass, result, {"pattern": example})
+        assert found["step_id"] == "tag_select", example
+        result = await submit(hass, found, {"search_again": True})
