@@ -9,6 +9,7 @@ Nothing is writable unless chosen here.
 from __future__ import annotations
 
 from abc import abstractmethod
+import re
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryBaseFlow, ConfigFlowResult
@@ -52,6 +53,76 @@ def tag_options(tags: list[TagConfig] | list[TagInfo]) -> list[SelectOptionDict]
         )
         for tag in tags
     ]
+
+
+# Words in a tag's name that mark what an operator sets (listed first in the writable
+# step), and what the plant measures or reports (listed last).
+SET_WORDS = frozenset(
+    {
+        "setpoint",
+        "sp",
+        "set",
+        "command",
+        "cmd",
+        "start",
+        "stop",
+        "mode",
+        "reset",
+        "enable",
+        "target",
+        "request",
+        "manual",
+        "on",
+        "off",
+        "open",
+        "close",
+        "recipe",
+        "batch",
+        "name",
+    }
+)
+MEASURED_WORDS = frozenset(
+    {
+        "temperature",
+        "temp",
+        "level",
+        "pressure",
+        "flow",
+        "speed",
+        "status",
+        "state",
+        "fault",
+        "alarm",
+        "count",
+        "counter",
+        "pv",
+        "actual",
+        "value",
+        "energy",
+        "power",
+        "running",
+    }
+)
+
+
+def _words(name: str) -> set[str]:
+    """The words of a tag's own name: ``HMI_RT_1::Boiler.SetpointHigh`` gives
+    ``{"setpoint", "high"}``."""
+    local = name.rpartition("::")[2].rpartition(".")[2]
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_\-\s]+|(?<=[A-Za-z])(?=[0-9])", " ", local)
+    return {word.lower() for word in spaced.split()}
+
+
+def setpoints_first(tags: list[TagConfig]) -> list[TagConfig]:
+    """Setpoints and commands first, measured values last, by the words of their names."""
+
+    def rank(tag: TagConfig) -> int:
+        words = _words(tag.name)
+        if words & SET_WORDS:
+            return 0
+        return 2 if words & MEASURED_WORDS else 1
+
+    return sorted(tags, key=rank)
 
 
 def multi_select(options: list[SelectOptionDict]) -> SelectSelector:
@@ -162,9 +233,9 @@ class TagPickerFlow(ConfigEntryBaseFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Choose which of the newly chosen tags Home Assistant may write."""
-        candidates = [
-            self._picked[name] for name in self._added if self._picked[name].can_be_writable
-        ]
+        candidates = setpoints_first(
+            [self._picked[name] for name in self._added if self._picked[name].can_be_writable]
+        )
         if user_input is not None or not candidates:
             writable = set((user_input or {}).get(CONF_WRITABLE, []))
             for tag in candidates:

@@ -425,3 +425,28 @@ async def test_the_search_examples_fit_the_server_type(
         found = await submit(hass, result, {"pattern": example})
         assert found["step_id"] == "tag_select", example
         result = await submit(hass, found, {"search_again": True})
+
+
+async def test_setpoints_and_commands_come_first_in_the_writable_step(
+    hass: HomeAssistant, wincc_sim: SimHandle
+) -> None:
+    """Measured values are offered last, setpoints and commands first."""
+    result = await submit(hass, await start(hass), user_input(wincc_sim))
+    result = await submit(hass, result, {"trust": "pin"})
+    chosen = [
+        "HMI_RT_1::Tank1_Level",
+        "HMI_RT_1::Conveyor_Speed",
+        "HMI_RT_1::Boiler.Setpoint",
+        "HMI_RT_1::Pump1_Command",
+        "HMI_RT_1::Batch_Name",
+    ]
+    result = await pick(hass, result, "*", tags=chosen)
+    assert result["step_id"] == "writable"
+    (field,) = result["data_schema"].schema.values()
+    offered = [option["value"] for option in field.config["options"]]
+    assert set(offered[:3]) == {
+        "HMI_RT_1::Boiler.Setpoint",
+        "HMI_RT_1::Pump1_Command",
+        "HMI_RT_1::Batch_Name",
+    }
+    assert set(offered[3:]) == {"HMI_RT_1::Tank1_Level", "HMI_RT_1::Conveyor_Speed"}
