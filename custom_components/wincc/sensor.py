@@ -70,9 +70,9 @@ def describe(tag: TagConfig) -> SensorEntityDescription:
 
 
 class WinCCAlarmCountSensor(WinCCAlarmEntity, SensorEntity):
-    """How many alarms are active, or waiting for acknowledgment."""
+    """How many alarms are active, or waiting for acknowledgment. No state class: a
+    count of alarms is read as it stands, not drawn as a 5-minute aggregate."""
 
-    _attr_state_class = SensorStateClass.MEASUREMENT
     # The lists can be long during an alarm storm; they must not bloat the database.
     _unrecorded_attributes = frozenset({"alarms", "shelved"})
 

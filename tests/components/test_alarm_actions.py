@@ -69,6 +69,9 @@ async def test_a_shelved_alarm_is_quiet_until_unshelved_pushed(
     await until(hass, lambda: len(alarm_events) == 2)
     assert suppression(wincc_sim) == ["SHELVED"]
     assert (state(hass, ACTIVE), state(hass, UNACKNOWLEDGED)) == ("0", "0")
+    active = hass.states.get(ACTIVE)
+    assert active is not None
+    assert "state_class" not in active.attributes  # a count, not an aggregated line
     assert [a["name"] for a in attribute(hass, ACTIVE, "shelved")] == [PUMP]
     assert attribute(hass, ACTIVE, "alarms") == []
     wincc_sim.write("Pump1_Fault", False)  # cleared while shelved

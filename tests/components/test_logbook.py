@@ -1,39 +1,27 @@
-"""Alarm transitions in the logbook."""
+"""The logbook: one line per alarm transition (the event entity's), and a line naming
+who acknowledged from Home Assistant."""
 
 from typing import Any
 
-from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import Event, HomeAssistant
 
 from custom_components.wincc import logbook
-from custom_components.wincc.const import DOMAIN, EVENT_ACKNOWLEDGED, EVENT_ALARM
-from tests.components.conftest import EntryFactory, setup_entry
-from tests.components.test_event import poll_alarms
-from tests.conftest import SimHandle
+from custom_components.wincc.const import DOMAIN, EVENT_ACKNOWLEDGED
 
 
-async def test_alarm_events_read_as_words(
-    hass: HomeAssistant,
-    make_entry: EntryFactory,
-    wincc_sim: SimHandle,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """The logbook describes the integration's alarm events in a sentence."""
+def test_only_acknowledgments_are_described(hass: HomeAssistant) -> None:
+    """Transitions are the event entity's states already: no second line for them."""
     described: dict[tuple[str, str], Any] = {}
     logbook.async_describe_events(
         hass,
         lambda domain, event_type, describe: described.update({(domain, event_type): describe}),
     )
-    assert list(described) == [(DOMAIN, EVENT_ALARM), (DOMAIN, EVENT_ACKNOWLEDGED)]
-
-    fired: list[Event] = []
-    hass.bus.async_listen(EVENT_ALARM, callback(lambda event: fired.append(event)))
-    await setup_entry(hass, make_entry())
-    wincc_sim.write("Pump1_Fault", True)
-    await poll_alarms(hass, freezer)
-    (event,) = fired
-    assert described[(DOMAIN, EVENT_ALARM)](event) == {
+    assert list(described) == [(DOMAIN, EVENT_ACKNOWLEDGED)]
+    event = Event(
+        EVENT_ACKNOWLEDGED,
+        {"name": "HMI_RT_1::Pump1_Fault", "instance_id": 1, "server": "WinCC Unified plant"},
+    )
+    assert described[(DOMAIN, EVENT_ACKNOWLEDGED)](event) == {
         "name": "WinCC alarm",
-        "message": "Pump 1 fault (HMI_RT_1::Pump1_Fault, instance 1) raised, priority 14",
-        "entity_id": "event.wincc_unified_alarms",
+        "message": "acknowledged HMI_RT_1::Pump1_Fault (instance 1) on WinCC Unified plant",
     }
