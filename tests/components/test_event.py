@@ -106,7 +106,7 @@ async def test_alarm_sensors(
 ) -> None:
     """Counts of active and unacknowledged alarms, and the problem sensor."""
     await setup_entry(hass, make_entry())
-    assert hass.states.get("binary_sensor.wincc_unified_unacknowledged_alarms").state == "off"  # type: ignore[union-attr]
+    assert hass.states.get("binary_sensor.wincc_unified_acknowledgment_needed").state == "off"  # type: ignore[union-attr]
     wincc_sim.write("Pump1_Fault", True)
     wincc_sim.write("Conveyor_Running", False)
     await poll_alarms(hass, freezer)
@@ -118,7 +118,7 @@ async def test_alarm_sensors(
         "HMI_RT_1::Conveyor_Stopped",
     ]
     assert hass.states.get("sensor.wincc_unified_unacknowledged_alarms").state == "1"  # type: ignore[union-attr]
-    assert hass.states.get("binary_sensor.wincc_unified_unacknowledged_alarms").state == "on"  # type: ignore[union-attr]
+    assert hass.states.get("binary_sensor.wincc_unified_acknowledgment_needed").state == "on"  # type: ignore[union-attr]
 
 
 async def test_alarm_list_is_capped(
