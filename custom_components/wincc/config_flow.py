@@ -52,13 +52,13 @@ from .const import (
     DEFAULT_PORTS,
     DETECT_PORTS,
     DOMAIN,
-    MODELS,
     SERVER_TYPE_AUTO,
     TLS_KEYS,
 )
 from .flow_errors import form_errors
 from .identity import address_unique_id
 from .migration import CURRENT_VERSION
+from .names import server_title
 from .options import EntryOptions
 from .options_flow import WinCCOptionsFlow
 from .tag_picker import TagPickerFlow
@@ -372,7 +372,7 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         server_type = ServerType(self._data[CONF_SERVER_TYPE])
         options = EntryOptions(patterns=tuple(self._patterns)).with_tags(self._picked)
         return self.async_create_entry(
-            title=f"{MODELS[server_type]} {self._data[CONF_HOST]}",
+            title=server_title(server_type, self._data[CONF_HOST], self._picked),
             data=self._data,
             options=options.as_options(),
         )

@@ -4,23 +4,36 @@ Version 1 keyed entities and devices by the entry's unique ID (``host:port`` as 
 set up), which went stale when reconfigure moved the server. Version 2 keys them by
 the entry's ID (see ``identity``) and makes the unique ID the current address again.
 Entity IDs, and so their history, stay.
+
+Version 3 names the server by its identity instead of its address: the entry's title
+(and so the runtime device's name) becomes the Unified system name, or the host's name,
+and entity IDs that began with the old title's address lose it. The registry carries
+each entity's history along to its new ID. Tags the server gave no display name are
+named in words (``Pump1_Fault`` -> "Pump 1 fault").
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.util import slugify
 
-from .const import DOMAIN
+from .client import ServerType
+from .const import CONF_SERVER_TYPE, DOMAIN, MODELS
 from .identity import address_unique_id
+from .names import server_title
+from .options import EntryOptions
+from .tags import display_name
 
 _LOGGER = logging.getLogger(__name__)
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 
 def _rekeyed(value: str, old: str, new: str) -> str | None:
@@ -39,7 +52,44 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """
     if entry.version == 1:
         await _migrate_to_entry_id_keys(hass, entry)
+    if entry.version == 2:
+        _migrate_to_plant_names(hass, entry)
     return True
+
+
+@callback
+def _migrate_to_plant_names(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    server_type = ServerType(entry.data[CONF_SERVER_TYPE])
+    options = EntryOptions.from_options(entry.options)
+    tags = {
+        name: replace(tag, display_name=display_name(name, tag.display_name))
+        for name, tag in options.tags.items()
+    }
+    title = entry.title
+    if title == f"{MODELS[server_type]} {entry.data[CONF_HOST]}":
+        title = server_title(server_type, entry.data[CONF_HOST], tags)
+        _rename_entity_ids(hass, entry, slugify(entry.title), slugify(title))
+    hass.config_entries.async_update_entry(
+        entry,
+        title=title,
+        options={**entry.options, **options.with_tags(tags).as_options()},
+        version=3,
+    )
+    _LOGGER.debug("Migrated %s to version 3, named %s", entry.entry_id, title)
+
+
+def _rename_entity_ids(hass: HomeAssistant, entry: ConfigEntry, old: str, new: str) -> None:
+    """Entity IDs that begin with the old title begin with the new one; an ID that is
+    taken already stays as it was."""
+    registry = er.async_get(hass)
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        domain, _, object_id = entity.entity_id.partition(".")
+        if not object_id.startswith(f"{old}_"):
+            continue
+        renamed = f"{domain}.{new}_{object_id[len(old) + 1 :]}"
+        if registry.async_is_registered(renamed):
+            continue
+        registry.async_update_entity(entity.entity_id, new_entity_id=renamed)
 
 
 async def _migrate_to_entry_id_keys(hass: HomeAssistant, entry: ConfigEntry) -> None:
@@ -68,6 +118,6 @@ async def _migrate_to_entry_id_keys(hass: HomeAssistant, entry: ConfigEntry) -> 
     hass.config_entries.async_update_entry(
         entry,
         unique_id=address if holder in (None, entry) else entry.unique_id,
-        version=CURRENT_VERSION,
+        version=2,
     )
-    _LOGGER.debug("Migrated %s to version %s", entry.title, CURRENT_VERSION)
+    _LOGGER.debug("Migrated %s to version 2", entry.title)

@@ -9,7 +9,6 @@ Nothing is writable unless chosen here.
 from __future__ import annotations
 
 from abc import abstractmethod
-import re
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryBaseFlow, ConfigFlowResult
@@ -25,6 +24,7 @@ import probatio
 
 from .client import ServerType, TagInfo, WinCCClient, WinCCError
 from .flow_errors import form_errors
+from .names import words as name_words
 from .tags import TagConfig
 
 CONF_PATTERN = "pattern"
@@ -105,19 +105,11 @@ MEASURED_WORDS = frozenset(
 )
 
 
-def _words(name: str) -> set[str]:
-    """The words of a tag's own name: ``HMI_RT_1::Boiler.SetpointHigh`` gives
-    ``{"setpoint", "high"}``."""
-    local = name.rpartition("::")[2].rpartition(".")[2]
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_\-\s]+|(?<=[A-Za-z])(?=[0-9])", " ", local)
-    return {word.lower() for word in spaced.split()}
-
-
 def setpoints_first(tags: list[TagConfig]) -> list[TagConfig]:
     """Setpoints and commands first, measured values last, by the words of their names."""
 
     def rank(tag: TagConfig) -> int:
-        words = _words(tag.name)
+        words = {word.lower() for word in name_words(tag.name.rpartition(".")[2])}
         if words & SET_WORDS:
             return 0
         return 2 if words & MEASURED_WORDS else 1

@@ -9,6 +9,7 @@ from typing import Any, Self
 from homeassistant.const import Platform
 
 from .client import DataKind, TagInfo
+from .names import readable
 
 # Which platform a tag becomes: by its kind, read-only or marked writable.
 PLATFORMS_BY_KIND: dict[DataKind, tuple[Platform, Platform | None]] = {
@@ -18,6 +19,13 @@ PLATFORMS_BY_KIND: dict[DataKind, tuple[Platform, Platform | None]] = {
     DataKind.TEXT: (Platform.SENSOR, Platform.TEXT),
     DataKind.OTHER: (Platform.SENSOR, None),
 }
+
+
+def display_name(name: str, given: str | None) -> str:
+    """The server's display name, or the tag's name in words where it gave none."""
+    if given and given not in (name, name.rpartition("::")[2]):
+        return given
+    return readable(name)
 
 
 # What browsing tells of a tag; everything else of a TagConfig is the user's choice.
@@ -47,11 +55,12 @@ class TagConfig:
 
     @classmethod
     def from_info(cls, info: TagInfo) -> Self:
-        """A read-only tag from a browse result."""
+        """A read-only tag from a browse result; a tag that the server gives no display
+        name gets its own name in words."""
         return cls(
             name=info.name,
             kind=info.kind,
-            display_name=info.display_name,
+            display_name=display_name(info.name, info.display_name),
             data_type=info.data_type,
             unit=info.unit,
             structure=info.structure,

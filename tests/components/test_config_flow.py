@@ -11,7 +11,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -94,7 +94,7 @@ async def test_unified_with_pinned_certificate(hass: HomeAssistant, wincc_sim: S
     result = await submit(hass, result, {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     host, port = address(wincc_sim.unified_url)
-    assert result["title"] == f"WinCC Unified {host}"
+    assert result["title"] == "HMI_RT_1"  # the runtime's system name, not the address
     assert result["data"] == {
         CONF_SERVER_TYPE: "unified",
         CONF_HOST: host,
@@ -112,6 +112,12 @@ async def test_unified_with_pinned_certificate(hass: HomeAssistant, wincc_sim: S
     assert result["result"].unique_id == f"{host}:{port}"
     await hass.async_block_till_done()
     assert result["result"].state is ConfigEntryState.LOADED
+    entity_ids = [
+        e.entity_id
+        for e in er.async_entries_for_config_entry(er.async_get(hass), result["result"].entry_id)
+    ]
+    assert "sensor.hmi_rt_1_tank_1_level" in entity_ids
+    assert not [e for e in entity_ids if host.replace(".", "_") in e]
 
 
 async def test_classic_with_a_ca_and_writable_tags(

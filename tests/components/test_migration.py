@@ -128,3 +128,65 @@ async def test_entry_of_a_newer_version_is_not_loaded(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.MIGRATION_ERROR
+
+
+async def test_version_two_names_the_server_not_its_address(
+    hass: HomeAssistant, make_entry: EntryFactory
+) -> None:
+    """A title made of the address becomes the system name; entity IDs that began with
+    it follow (the registry carries their history); raw classic names read as words;
+    display names the server gave stay."""
+    current = make_entry()
+    host = current.data["host"]
+    tags = dict(current.options["tags"])
+    tags["HMI_RT_1::Pump1_Fault"] = {
+        **tags["HMI_RT_1::Tank1_Level"],
+        "name": "HMI_RT_1::Pump1_Fault",
+        "display_name": "Pump1_Fault",
+    }
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        version=2,
+        title=f"WinCC Unified {host}",
+        unique_id=current.unique_id,
+        data=dict(current.data),
+        options={**current.options, "tags": tags},
+    )
+    entry.add_to_hass(hass)
+    entities = er.async_get(hass)
+    address = host.replace(".", "_")
+    level = entities.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        entity_unique_id(entry, "HMI_RT_1::Tank1_Level"),
+        config_entry=entry,
+        suggested_object_id=f"wincc_unified_{address}_tank_1_level",
+    )
+    mine = entities.async_get_or_create(
+        "sensor", DOMAIN, "other", config_entry=entry, suggested_object_id="my_own_name"
+    )
+    assert await async_migrate_entry(hass, entry)
+    assert entry.version == CURRENT_VERSION
+    assert entry.title == "HMI_RT_1"
+    assert entities.async_get(level.entity_id) is None
+    assert entities.async_get("sensor.hmi_rt_1_tank_1_level") is not None
+    assert entities.async_get(mine.entity_id) is not None
+    shown = {name: tag["display_name"] for name, tag in entry.options["tags"].items()}
+    assert shown["HMI_RT_1::Pump1_Fault"] == "Pump 1 fault"
+    assert shown["HMI_RT_1::Tank1_Level"] == tags["HMI_RT_1::Tank1_Level"]["display_name"]
+
+
+async def test_a_title_the_user_chose_stays(hass: HomeAssistant, make_entry: EntryFactory) -> None:
+    """Only a title made of the address is replaced."""
+    current = make_entry()
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        version=2,
+        title="Boiler house",
+        unique_id=current.unique_id,
+        data=dict(current.data),
+        options=dict(current.options),
+    )
+    entry.add_to_hass(hass)
+    assert await async_migrate_entry(hass, entry)
+    assert (entry.title, entry.version) == ("Boiler house", CURRENT_VERSION)
