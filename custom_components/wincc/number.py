@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from homeassistant.components.number import NumberEntity, NumberEntityDescription, NumberMode
+from homeassistant.components.number import (
+    NumberDeviceClass,
+    NumberEntity,
+    NumberEntityDescription,
+    NumberMode,
+)
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -13,7 +18,10 @@ from .const import DOMAIN
 from .coordinator import WinCCCoordinator
 from .entity import WinCCTagEntity, async_setup_tag_entities
 from .runtime import WinCCConfigEntry
+from .tag_classes import tag_classes
 from .tags import TagConfig
+
+NUMBER_CLASSES = frozenset(c.value for c in NumberDeviceClass)
 
 # One write at a time per platform: WinCC itself does not rate-limit.
 PARALLEL_UPDATES = 1
@@ -31,9 +39,14 @@ class WinCCNumber(WinCCTagEntity, NumberEntity):
         """Describe the number, with the user's limits and step."""
         super().__init__(coordinator, tag)
         integer = tag.kind is DataKind.INTEGER
+        device_class, _ = tag_classes(tag)
         self.entity_description = NumberEntityDescription(
             key=tag.name,
             native_unit_of_measurement=tag.effective_unit,
+            # A number converts units as a sensor does, where its class is one numbers have.
+            device_class=NumberDeviceClass(device_class)
+            if device_class in NUMBER_CLASSES
+            else None,
             native_min_value=tag.minimum if tag.minimum is not None else DEFAULT_MINIMUM,
             native_max_value=tag.maximum if tag.maximum is not None else DEFAULT_MAXIMUM,
             native_step=tag.step if tag.step is not None else (1.0 if integer else None),

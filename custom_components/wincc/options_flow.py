@@ -13,6 +13,7 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -20,6 +21,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
+from .class_labels import class_labels
 from .client import ServerType, WinCCClient
 from .connection import client_for
 from .const import (
@@ -52,6 +54,13 @@ INTERVAL_SELECTOR = NumberSelector(
         min=MIN_SCAN_INTERVAL, max=3600, unit_of_measurement="s", mode=NumberSelectorMode.BOX
     )
 )
+
+
+def _labelled(values: list[str], labels: dict[str, str]) -> SelectSelector:
+    """A drop-down of classes, each shown by its name in the user's language."""
+    options = [SelectOptionDict(value=v, label=labels.get(v, v)) for v in values]
+    options.sort(key=lambda option: option["label"].lower())
+    return SelectSelector(SelectSelectorConfig(options=options, mode=SelectSelectorMode.DROPDOWN))
 
 
 class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
@@ -171,19 +180,14 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
             probatio.Optional("name_override"): TextSelector(),
         }
         if numeric:
+            labels = await class_labels(self.hass)
             fields |= {
                 probatio.Optional("unit_override"): TextSelector(),
-                probatio.Optional("device_class"): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[c.value for c in SensorDeviceClass],
-                        mode=SelectSelectorMode.DROPDOWN,
-                    )
+                probatio.Optional("device_class"): _labelled(
+                    [c.value for c in SensorDeviceClass], labels.device_classes
                 ),
-                probatio.Optional("state_class"): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[c.value for c in SensorStateClass],
-                        mode=SelectSelectorMode.DROPDOWN,
-                    )
+                probatio.Optional("state_class"): _labelled(
+                    [c.value for c in SensorStateClass], labels.state_classes
                 ),
             }
         if tag.can_be_writable:

@@ -24,28 +24,12 @@ from .coordinator import WinCCCoordinator
 from .entity import WinCCTagEntity, async_setup_tag_entities
 from .identity import UPDATE_MODE_KEY, AlarmEntityKey, entity_unique_id, runtime_device
 from .runtime import WinCCConfigEntry
+from .tag_classes import display_precision, tag_classes
 from .tags import TagConfig
 
 # Reads are batched by the coordinator; entities never poll on their own.
 PARALLEL_UPDATES = 0
 
-# A unit the server reports suggests a device class; the user can override both.
-DEVICE_CLASS_BY_UNIT: dict[str, tuple[SensorDeviceClass, SensorStateClass]] = {
-    **dict.fromkeys(
-        ("°C", "°F", "K"), (SensorDeviceClass.TEMPERATURE, SensorStateClass.MEASUREMENT)
-    ),
-    **dict.fromkeys(("W", "kW", "MW"), (SensorDeviceClass.POWER, SensorStateClass.MEASUREMENT)),
-    **dict.fromkeys(
-        ("Wh", "kWh", "MWh"), (SensorDeviceClass.ENERGY, SensorStateClass.TOTAL_INCREASING)
-    ),
-    **dict.fromkeys(
-        ("Pa", "hPa", "kPa", "bar", "mbar"),
-        (SensorDeviceClass.PRESSURE, SensorStateClass.MEASUREMENT),
-    ),
-    "V": (SensorDeviceClass.VOLTAGE, SensorStateClass.MEASUREMENT),
-    "A": (SensorDeviceClass.CURRENT, SensorStateClass.MEASUREMENT),
-    "Hz": (SensorDeviceClass.FREQUENCY, SensorStateClass.MEASUREMENT),
-}
 NUMERIC = (DataKind.FLOAT, DataKind.INTEGER)
 
 
@@ -53,19 +37,13 @@ def describe(tag: TagConfig) -> SensorEntityDescription:
     """The sensor description of a tag, from its kind, unit and the user's overrides."""
     if tag.kind not in NUMERIC:
         return SensorEntityDescription(key=tag.name)
-    unit = tag.effective_unit
-    device_class, state_class = DEVICE_CLASS_BY_UNIT.get(
-        unit or "", (None, SensorStateClass.MEASUREMENT)
-    )
-    if tag.device_class:
-        device_class = SensorDeviceClass(tag.device_class)
-    if tag.state_class:
-        state_class = SensorStateClass(tag.state_class)
+    device_class, state_class = tag_classes(tag)
     return SensorEntityDescription(
         key=tag.name,
-        native_unit_of_measurement=unit,
-        device_class=device_class,
-        state_class=state_class,
+        native_unit_of_measurement=tag.effective_unit,
+        device_class=SensorDeviceClass(device_class) if device_class else None,
+        state_class=SensorStateClass(state_class) if state_class else None,
+        suggested_display_precision=display_precision(tag),
     )
 
 

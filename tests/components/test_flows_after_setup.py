@@ -282,6 +282,11 @@ async def test_tag_overrides(hass: HomeAssistant, make_entry: EntryFactory) -> N
     result = await answer(hass, result, {"tag": "HMI_RT_1::Boiler.Setpoint"})
     assert result["step_id"] == "tag_overrides"
     assert result["description_placeholders"] == {"tag": "HMI_RT_1::Boiler.Setpoint"}
+    classes = {str(key): field for key, field in result["data_schema"].schema.items()}
+    labels = {o["value"]: o["label"] for o in classes["device_class"].config["options"]}
+    assert labels["apparent_power"] == "Apparent power"  # Home Assistant's own words
+    states = {o["value"]: o["label"] for o in classes["state_class"].config["options"]}
+    assert states["total_increasing"] == "Total increasing"
     overrides = {
         "name_override": "Boiler target",
         "unit_override": "°C",

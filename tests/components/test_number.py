@@ -5,6 +5,7 @@ from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
@@ -122,3 +123,25 @@ async def test_entities(
     await snapshot_one_platform(
         hass, make_entry(server_type), Platform.NUMBER, entity_registry, snapshot
     )
+
+
+async def test_a_number_with_a_device_class_converts_units(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """The setpoint's unit (°C, set by the user on Unified, which reports none) gives
+    it the temperature class, so Home Assistant shows and takes °F where asked; a
+    written 167 °F reaches the plant as 75 °C."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    entry = make_entry()
+    tags = dict(entry.options[OPT_TAGS])
+    tags["HMI_RT_1::Boiler.Setpoint"] = {**tags["HMI_RT_1::Boiler.Setpoint"], "unit_override": "°C"}
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={**entry.options, OPT_TAGS: tags})
+    await setup_entry(hass, entry)
+    state = hass.states.get(SETPOINT)
+    assert state is not None
+    assert state.attributes["device_class"] == "temperature"
+    assert state.attributes["unit_of_measurement"] == "°F"
+    assert float(state.state) == pytest.approx(60.0 * 9 / 5 + 32)
+    await set_value(hass, SETPOINT, 167)
+    assert wincc_sim.value("Boiler.Setpoint") == pytest.approx(75.0)
