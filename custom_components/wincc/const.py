@@ -46,6 +46,7 @@ PUSH_SAFETY_INTERVAL: Final = timedelta(minutes=5)
 # A busy server's Retry-After is honoured up to this long, so that a server back sooner
 # (or one asking for minutes) does not keep every entity unavailable meanwhile.
 OPT_RETRY_AFTER_CAP: Final = "retry_after_cap"
+OPT_RULES: Final = "tag_rules"
 # How often followed patterns are browsed again for new tags.
 PATTERN_REFRESH: Final = timedelta(minutes=10)
 

@@ -219,12 +219,12 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         if not found:
             return
         _LOGGER.info("New tags match followed patterns: %s", ", ".join(sorted(found)))
-        self.options = self.options.with_tags({**tags, **found})
+        self.options = self.options.with_new_tags(found)
         self.hass.config_entries.async_update_entry(
             self.config_entry, options=self.options.as_options()
         )
         for listener in list(self._tag_listeners):
-            listener(list(found.values()))
+            listener([self.options.tags[name] for name in found])
         if self.push_feed is not None:
             await self.push_feed.change_tags(list(self.options.tags))
 

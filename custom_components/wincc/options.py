@@ -18,10 +18,12 @@ from .const import (
     OPT_PUSH,
     OPT_READ_ONLY,
     OPT_RETRY_AFTER_CAP,
+    OPT_RULES,
     OPT_SCAN_INTERVAL,
     OPT_TAGS,
     OPT_TOLERATED_FAILURES,
 )
+from .tag_rules import TagRule, apply_rules
 from .tags import TagConfig
 
 
@@ -49,6 +51,8 @@ class EntryOptions:
     alarm_min_priority: int = 0
     alarm_classes: tuple[str, ...] = ()  # empty: every class
     alarm_filter: str | None = None  # a server-side filter (Unified) or REST filter (classic)
+    # Settings by pattern, for the tags exposed now and those added later.
+    rules: tuple[TagRule, ...] = ()
 
     @classmethod
     def from_options(cls, raw: Mapping[str, Any]) -> Self:
@@ -72,6 +76,7 @@ class EntryOptions:
             alarm_min_priority=int(raw.get(OPT_ALARM_MIN_PRIORITY, default.alarm_min_priority)),
             alarm_classes=tuple(raw.get(OPT_ALARM_CLASSES, default.alarm_classes)),
             alarm_filter=raw.get(OPT_ALARM_FILTER) or None,
+            rules=tuple(TagRule.from_options(rule) for rule in raw.get(OPT_RULES, [])),
         )
 
     def as_options(self) -> dict[str, Any]:
@@ -89,11 +94,17 @@ class EntryOptions:
             OPT_ALARM_MIN_PRIORITY: self.alarm_min_priority,
             OPT_ALARM_CLASSES: list(self.alarm_classes),
             OPT_ALARM_FILTER: self.alarm_filter or "",
+            OPT_RULES: [rule.as_options() for rule in self.rules],
         }
 
     def with_tags(self, tags: Mapping[str, TagConfig]) -> Self:
         """A copy exposing ``tags`` instead."""
         return replace(self, tags=_frozen(tags))
+
+    def with_new_tags(self, added: Mapping[str, TagConfig]) -> Self:
+        """A copy exposing ``added`` too, each with what the rules give it."""
+        ruled = {name: apply_rules(tag, self.rules) for name, tag in added.items()}
+        return self.with_tags({**self.tags, **ruled})
 
     @property
     def update_interval(self) -> timedelta:

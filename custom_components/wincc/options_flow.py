@@ -8,6 +8,7 @@ from typing import Any
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -40,10 +41,12 @@ from .const import (
     OPT_TOLERATED_FAILURES,
 )
 from .options import EntryOptions
-from .tag_picker import CONF_TAGS, TagPickerFlow, multi_select, tag_options
+from .tag_picker import CONF_PATTERN, CONF_TAGS, TagPickerFlow, multi_select, tag_options
+from .tag_rules import TagRule, apply_rules
 from .tags import TagConfig
 
 CONF_TAG = "tag"
+CONF_REMOVE_RULES = "remove_rules"
 NUMERIC_KINDS = ("float", "integer")
 # The longest wait a busy server may ask for (Retry-After), in seconds.
 WAIT_SELECTOR = NumberSelector(
@@ -54,6 +57,38 @@ INTERVAL_SELECTOR = NumberSelector(
         min=MIN_SCAN_INTERVAL, max=3600, unit_of_measurement="s", mode=NumberSelectorMode.BOX
     )
 )
+
+
+_NUMBER = NumberSelector(NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any"))
+# The limits and step of a numeric tag (or of the tags a rule matches).
+LIMIT_FIELDS: dict[Any, Any] = {
+    probatio.Optional("minimum"): _NUMBER,
+    probatio.Optional("maximum"): _NUMBER,
+    probatio.Optional("step"): NumberSelector(
+        NumberSelectorConfig(min=0.000001, mode=NumberSelectorMode.BOX, step="any")
+    ),
+}
+
+
+def _limit_errors(user_input: dict[str, Any]) -> dict[str, str]:
+    minimum, maximum = user_input.get("minimum"), user_input.get("maximum")
+    if minimum is not None and maximum is not None and minimum >= maximum:
+        return {"maximum": "min_not_below_max"}
+    return {}
+
+
+async def _class_fields(hass: HomeAssistant) -> dict[Any, Any]:
+    """Unit, device class and state class, the classes by their translated names."""
+    labels = await class_labels(hass)
+    return {
+        probatio.Optional("unit_override"): TextSelector(),
+        probatio.Optional("device_class"): _labelled(
+            [c.value for c in SensorDeviceClass], labels.device_classes
+        ),
+        probatio.Optional("state_class"): _labelled(
+            [c.value for c in SensorStateClass], labels.state_classes
+        ),
+    }
 
 
 def _labelled(values: list[str], labels: dict[str, str]) -> SelectSelector:
@@ -87,7 +122,14 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
         """What to change."""
         return self.async_show_menu(
             step_id="init",
-            menu_options=["add_tags", "remove_tags", "tag_settings", "alarms", "settings"],
+            menu_options=[
+                "add_tags",
+                "remove_tags",
+                "tag_settings",
+                "tag_rules",
+                "alarms",
+                "settings",
+            ],
         )
 
     async def async_step_add_tags(
@@ -99,7 +141,12 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
         return await self.async_step_tags()
 
     async def _tags_chosen(self) -> ConfigFlowResult:
-        return self._save_tags(self._picked, self._patterns)
+        """Save the chosen tags; those new to the entry get what the rules give them."""
+        options = self._options
+        kept = {n: t for n, t in self._picked.items() if n in options.tags}
+        added = {n: t for n, t in self._picked.items() if n not in options.tags}
+        chosen = options.with_tags(kept).with_new_tags(added)
+        return self._save(replace(chosen, patterns=tuple(self._patterns)))
 
     async def async_step_remove_tags(
         self, user_input: dict[str, Any] | None = None
@@ -158,10 +205,8 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
         numeric = tag.kind.value in NUMERIC_KINDS
         errors: dict[str, str] = {}
         if user_input is not None:
-            minimum, maximum = user_input.get("minimum"), user_input.get("maximum")
-            if minimum is not None and maximum is not None and minimum >= maximum:
-                errors["maximum"] = "min_not_below_max"
-            else:
+            errors = _limit_errors(user_input)
+            if not errors:
                 updated = TagConfig.from_options(
                     {
                         **tag.as_options(),
@@ -169,8 +214,8 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
                         "unit_override": user_input.get("unit_override") or None,
                         "device_class": user_input.get("device_class") or None,
                         "state_class": user_input.get("state_class") or None,
-                        "minimum": minimum,
-                        "maximum": maximum,
+                        "minimum": user_input.get("minimum"),
+                        "maximum": user_input.get("maximum"),
                         "step": user_input.get("step"),
                     }
                 ).with_writable(user_input.get("writable", False))
@@ -180,27 +225,11 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
             probatio.Optional("name_override"): TextSelector(),
         }
         if numeric:
-            labels = await class_labels(self.hass)
-            fields |= {
-                probatio.Optional("unit_override"): TextSelector(),
-                probatio.Optional("device_class"): _labelled(
-                    [c.value for c in SensorDeviceClass], labels.device_classes
-                ),
-                probatio.Optional("state_class"): _labelled(
-                    [c.value for c in SensorStateClass], labels.state_classes
-                ),
-            }
+            fields |= await _class_fields(self.hass)
         if tag.can_be_writable:
             fields[probatio.Optional("writable", default=tag.writable)] = BooleanSelector()
         if numeric:
-            number = NumberSelector(NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any"))
-            fields |= {
-                probatio.Optional("minimum"): number,
-                probatio.Optional("maximum"): number,
-                probatio.Optional("step"): NumberSelector(
-                    NumberSelectorConfig(min=0.000001, mode=NumberSelectorMode.BOX, step="any")
-                ),
-            }
+            fields |= LIMIT_FIELDS
         return self.async_show_form(
             step_id="tag_overrides",
             data_schema=self.add_suggested_values_to_schema(
@@ -208,6 +237,48 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
             ),
             errors=errors,
             description_placeholders={"tag": tag.name},
+        )
+
+    async def async_step_tag_rules(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Add a rule by pattern (applied at once to the tags it matches, and to tags
+        added later), or remove rules."""
+        options = self._options
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            removed = set(user_input.get(CONF_REMOVE_RULES, []))
+            rules = [r for r in options.rules if r.describe() not in removed]
+            pattern = (user_input.get(CONF_PATTERN) or "").strip()
+            errors = _limit_errors(user_input)
+            if not errors and pattern:
+                rule = TagRule.from_options(
+                    {k: v for k, v in user_input.items() if v not in (None, "")}
+                    | {"pattern": pattern}
+                )
+                if not any(rule.applies_to(tag) for tag in options.tags.values()):
+                    errors[CONF_PATTERN] = "no_match"
+                else:
+                    rules.append(rule)
+                    tags = {n: apply_rules(t, [rule]) for n, t in options.tags.items()}
+                    return self._save(replace(options.with_tags(tags), rules=tuple(rules)))
+            if not errors:
+                return self._save(replace(options, rules=tuple(rules)))
+        schema = probatio.Schema(
+            {
+                probatio.Optional(CONF_PATTERN): TextSelector(),
+                **await _class_fields(self.hass),
+                **LIMIT_FIELDS,
+                probatio.Optional(CONF_REMOVE_RULES, default=[]): multi_select(
+                    [{"value": r.describe(), "label": r.describe()} for r in options.rules]
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="tag_rules",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or {}),
+            errors=errors,
+            description_placeholders={"rules": str(len(options.rules))},
         )
 
     async def async_step_alarms(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

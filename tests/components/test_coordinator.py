@@ -18,6 +18,7 @@ from custom_components.wincc.const import (
     OPT_ALARMS,
     OPT_PATTERNS,
     OPT_RETRY_AFTER_CAP,
+    OPT_RULES,
     OPT_TAGS,
     OPT_TOLERATED_FAILURES,
     PATTERN_REFRESH,
@@ -269,8 +270,10 @@ async def test_followed_pattern_picks_up_a_new_tag(
     wincc_sim: SimHandle,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A tag added on the server later becomes an entity, and is stored."""
-    entry = make_entry(tags=["Tank1_Level"], **{OPT_PATTERNS: ["Mixer*"]})
+    """A tag added on the server later becomes an entity, and is stored, with what the
+    rules by pattern give it."""
+    rule = {"pattern": "*Speed", "unit_override": "rpm", "minimum": 0.0}
+    entry = make_entry(tags=["Tank1_Level"], **{OPT_PATTERNS: ["Mixer*"], OPT_RULES: [rule]})
     await setup_entry(hass, entry)
     definition = TagDefinition(
         name="Mixer_Speed",
@@ -288,7 +291,9 @@ async def test_followed_pattern_picks_up_a_new_tag(
     state = hass.states.get("sensor.wincc_unified_mixer_speed")
     assert state is not None
     assert state.state == "3.5"
-    assert "HMI_RT_1::Mixer_Speed" in entry.options[OPT_TAGS]
+    assert state.attributes["unit_of_measurement"] == "rpm"
+    stored = entry.options[OPT_TAGS]["HMI_RT_1::Mixer_Speed"]
+    assert (stored["unit_override"], stored["minimum"]) == ("rpm", 0.0)
 
 
 async def test_pattern_browse_failure_does_not_fail_the_poll(

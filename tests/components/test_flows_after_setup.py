@@ -383,3 +383,50 @@ async def test_alarm_options(
     await hass.async_block_till_done()
     assert entry.runtime_data.alarms is None
     assert er.async_get(hass).async_get("event.wincc_unified_alarms") is None
+
+
+async def test_rules_by_pattern(hass: HomeAssistant, make_entry: EntryFactory) -> None:
+    """A rule gives the matching tags its unit and classes at once, but not what a tag
+    set itself; tags added later get it too; a rule that matches nothing is refused;
+    removing a rule keeps what it gave."""
+    entry = make_entry(tags=["Tank1_Temperature", "Boiler.Temperature", "Tank1_Level"])
+    tags = dict(entry.options[OPT_TAGS])
+    own = "HMI_RT_1::Boiler.Temperature"
+    tags[own] = {**tags[own], "unit_override": "K"}
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={**entry.options, OPT_TAGS: tags})
+    await setup_entry(hass, entry)
+    result = await options(hass, entry.entry_id, "tag_rules")
+    assert result["description_placeholders"] == {"rules": "0"}
+    result = await answer(hass, result, {"pattern": "*Nothing*", "unit_override": "°C"})
+    assert result["errors"] == {"pattern": "no_match"}
+    result = await answer(hass, result, {"pattern": "*Temp*", "minimum": 5.0, "maximum": 1.0})
+    assert result["errors"] == {"maximum": "min_not_below_max"}
+    rule = {"pattern": "*Temperature*", "unit_override": "°C", "device_class": "temperature"}
+    result = await answer(hass, result, {**rule, "state_class": "measurement"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    stored = entry.options[OPT_TAGS]
+    assert stored["HMI_RT_1::Tank1_Temperature"]["unit_override"] == "°C"
+    assert stored["HMI_RT_1::Tank1_Temperature"]["device_class"] == "temperature"
+    assert stored[own]["unit_override"] == "K"  # its own choice stays
+    assert "unit_override" not in stored["HMI_RT_1::Tank1_Level"]
+    temperature = hass.states.get("sensor.wincc_unified_tank_1_temperature")
+    assert temperature is not None
+    assert temperature.attributes["device_class"] == "temperature"
+    # A tag added later, through the options, gets the rule too.
+    result = await options(hass, entry.entry_id, "add_tags")
+    result = await answer(hass, result, {"pattern": "Tank2_Temperature"})
+    result = await answer(hass, result, {"all_matches": True})
+    if result.get("step_id") == "writable":
+        result = await answer(hass, result, {})
+    await hass.async_block_till_done()
+    assert entry.options[OPT_TAGS]["HMI_RT_1::Tank2_Temperature"]["unit_override"] == "°C"
+    result = await options(hass, entry.entry_id, "tag_rules")
+    assert result["description_placeholders"] == {"rules": "1"}
+    described = "*Temperature*: °C, temperature, measurement"
+    result = await answer(hass, result, {"remove_rules": [described]})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["tag_rules"] == []
+    assert entry.options[OPT_TAGS]["HMI_RT_1::Tank1_Temperature"]["unit_override"] == "°C"
