@@ -19,6 +19,7 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
     SelectSelectorMode,
     TextSelector,
+    TextSelectorConfig,
 )
 import probatio
 
@@ -41,12 +42,14 @@ from .const import (
     OPT_TOLERATED_FAILURES,
 )
 from .options import EntryOptions
+from .tag_map import TagMapError, export_yaml, import_map
 from .tag_picker import CONF_PATTERN, CONF_TAGS, TagPickerFlow, multi_select, tag_options
 from .tag_rules import TagRule, apply_rules
 from .tags import TagConfig
 
 CONF_TAG = "tag"
 CONF_REMOVE_RULES = "remove_rules"
+CONF_TAG_MAP = "tag_map"
 NUMERIC_KINDS = ("float", "integer")
 # The longest wait a busy server may ask for (Retry-After), in seconds.
 WAIT_SELECTOR = NumberSelector(
@@ -68,6 +71,10 @@ LIMIT_FIELDS: dict[Any, Any] = {
         NumberSelectorConfig(min=0.000001, mode=NumberSelectorMode.BOX, step="any")
     ),
 }
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def _limit_errors(user_input: dict[str, Any]) -> dict[str, str]:
@@ -127,6 +134,7 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
                 "remove_tags",
                 "tag_settings",
                 "tag_rules",
+                "tag_map",
                 "alarms",
                 "settings",
             ],
@@ -217,6 +225,7 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
                         "minimum": user_input.get("minimum"),
                         "maximum": user_input.get("maximum"),
                         "step": user_input.get("step"),
+                        "display_precision": _whole(user_input.get("display_precision")),
                     }
                 ).with_writable(user_input.get("writable", False))
                 options = self._options
@@ -229,7 +238,11 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
         if tag.can_be_writable:
             fields[probatio.Optional("writable", default=tag.writable)] = BooleanSelector()
         if numeric:
-            fields |= LIMIT_FIELDS
+            fields |= LIMIT_FIELDS | {
+                probatio.Optional("display_precision"): NumberSelector(
+                    NumberSelectorConfig(min=0, max=10, step=1, mode=NumberSelectorMode.BOX)
+                )
+            }
         return self.async_show_form(
             step_id="tag_overrides",
             data_schema=self.add_suggested_values_to_schema(
@@ -279,6 +292,32 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
             data_schema=self.add_suggested_values_to_schema(schema, user_input or {}),
             errors=errors,
             description_placeholders={"rules": str(len(options.rules))},
+        )
+
+    async def async_step_tag_map(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The tag map as YAML to copy; pasted back (YAML or CSV), it sets every tag's
+        settings at once. Left empty, nothing changes."""
+        options = self._options
+        problem = ""
+        if user_input is not None:
+            text = (user_input.get(CONF_TAG_MAP) or "").strip()
+            if not text:
+                return self._save(options)
+            try:
+                tags = import_map(text, options.tags)
+            except TagMapError as err:
+                problem = str(err)
+            else:
+                return self._save(options.with_tags(tags))
+        return self.async_show_form(
+            step_id="tag_map",
+            data_schema=probatio.Schema(
+                {probatio.Optional(CONF_TAG_MAP): TextSelector(TextSelectorConfig(multiline=True))}
+            ),
+            errors={CONF_TAG_MAP: "bad_map"} if problem else {},
+            description_placeholders={"yaml": export_yaml(options.tags), "problem": problem},
         )
 
     async def async_step_alarms(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

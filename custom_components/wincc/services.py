@@ -29,9 +29,11 @@ from .client import AlarmAction, Capability, WinCCError
 from .const import DOMAIN
 from .exceptions import action_failed
 from .service_targets import invalid, loaded_entry
+from .tag_map import export_csv, export_yaml
 
 SERVICE_ACKNOWLEDGE = "acknowledge_alarm"
 SERVICE_HISTORY = "get_history"
+SERVICE_EXPORT_TAG_MAP = "export_tag_map"
 ATTR_TAGS = "tags"
 ATTR_START = "start"
 ATTR_END = "end"
@@ -87,6 +89,13 @@ async def _history(call: ServiceCall) -> ServiceResponse:
     return {"tags": tags}
 
 
+async def _export_tag_map(call: ServiceCall) -> ServiceResponse:
+    """The entry's tag map, as YAML and as CSV, to edit and import in the options."""
+    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    tags = entry.runtime_data.coordinator.options.tags
+    return {"yaml": export_yaml(tags), "csv": export_csv(tags)}
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions (once, whatever entries exist)."""
@@ -96,6 +105,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         acknowledge,
         schema=ACKNOWLEDGE_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_EXPORT_TAG_MAP,
+        _export_tag_map,
+        schema=probatio.Schema({probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string}),
+        supports_response=SupportsResponse.ONLY,
     )
     for action in AlarmAction:
         hass.services.async_register(

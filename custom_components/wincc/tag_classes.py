@@ -49,5 +49,7 @@ def tag_classes(tag: TagConfig) -> tuple[str | None, str | None]:
 
 
 def display_precision(tag: TagConfig) -> int | None:
-    """Decimals to show: none for whole numbers, one for others."""
+    """Decimals to show: the user's choice, else none for whole numbers, one for others."""
+    if tag.display_precision is not None:
+        return tag.display_precision
     return {DataKind.INTEGER: 0, DataKind.FLOAT: 1}.get(tag.kind)

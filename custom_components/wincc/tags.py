@@ -52,6 +52,7 @@ class TagConfig:
     minimum: float | None = None
     maximum: float | None = None
     step: float | None = None
+    display_precision: int | None = None
 
     @classmethod
     def from_info(cls, info: TagInfo) -> Self:
