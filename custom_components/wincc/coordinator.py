@@ -30,6 +30,7 @@ from .client import (
     WinCCError,
 )
 from .const import DOMAIN, PATTERN_REFRESH
+from .entity_names import shown_names
 from .exceptions import action_failed, translation_key
 from .issues import report_read_failure, report_server_answered, report_tag_renamed
 from .options import EntryOptions
@@ -70,6 +71,9 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         self._pushed: dict[str, TagValue] = {}
         self._next_pattern_refresh: datetime | None = None
         self._tag_listeners: list[TagListener] = []
+        # Entity names, worked out for one set of tags (``_names_of``).
+        self._names_of: Mapping[str, TagConfig] | None = None
+        self._names: dict[str, str] = {}
         self._value_listeners: dict[str, list[CALLBACK_TYPE]] = {}
         # What the value listeners last heard of: the data, and whether reads succeeded.
         self._heard: dict[str, TagValue] = {}
@@ -188,6 +192,13 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
             self.async_set_updated_data({**(self.data or {}), **values})
         finally:
             self._merging = None
+
+    def entity_name(self, tag: TagConfig) -> str:
+        """The tag's entity name, unique on its device (worked out once per set of tags)."""
+        if self._names_of is not self.options.tags:
+            self._names_of = self.options.tags
+            self._names = shown_names(self.options.tags.values(), self.config_entry.title)
+        return self._names.get(tag.name, tag.entity_name)
 
     # --- tags that appear later --------------------------------------------------------
 

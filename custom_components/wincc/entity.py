@@ -17,19 +17,6 @@ from .runtime import WinCCConfigEntry
 from .tags import TagConfig
 
 
-def name_within_device(name: str, device_name: str | None) -> str:
-    """The entity name without a leading device name: "Boiler setpoint" on "Boiler" is
-    "Setpoint", since Home Assistant shows the device name before it anyway."""
-    if (
-        device_name
-        and name.lower().startswith(f"{device_name.lower()} ")
-        and len(name) > len(device_name) + 1
-    ):
-        rest = name[len(device_name) + 1 :]
-        return rest[0].upper() + rest[1:]
-    return name
-
-
 class WinCCTagEntity(Entity):
     """An entity for one tag. It hears only of its own tag's changes, and writes its
     state only when its value, quality or availability changed."""
@@ -45,7 +32,7 @@ class WinCCTagEntity(Entity):
         entry = coordinator.config_entry
         self._attr_unique_id = entity_unique_id(entry, tag.name)
         self._attr_device_info = tag_device(coordinator.hass, entry, tag)
-        self._attr_name = name_within_device(tag.entity_name, self._attr_device_info.get("name"))
+        self._attr_name = coordinator.entity_name(tag)
         self._written: tuple[object, ...] | None = None
         # The reading of this tag the entity last heard of; a state write reads it often.
         self.tag_value: TagValue | None = None

@@ -2,8 +2,10 @@
 
 import pytest
 
-from custom_components.wincc.client import ServerType
+from custom_components.wincc.client import DataKind, ServerType
+from custom_components.wincc.entity_names import shown_names
 from custom_components.wincc.names import readable, server_title
+from custom_components.wincc.tags import TagConfig
 
 
 @pytest.mark.parametrize(
@@ -39,3 +41,35 @@ def test_servers_are_named_by_identity_never_by_address(
 ) -> None:
     """The Unified system name, else the host's name, else the product."""
     assert server_title(server_type, host, tags) == title
+
+
+def test_two_tags_never_share_a_name_on_one_device() -> None:
+    """Names lose their device's name; where two would then be the same on one device,
+    both say their WinCC name; on different devices the same name is fine."""
+    element = TagConfig(
+        name="HMI_RT_1::Boiler.Temperature",
+        kind=DataKind.FLOAT,
+        display_name="Boiler temperature",
+        structure="HMI_RT_1::Boiler",
+    )
+    loose = TagConfig(
+        name="HMI_RT_1::Boiler_Temp",
+        kind=DataKind.FLOAT,
+        display_name="Temperature",
+        structure="HMI_RT_1::Boiler",
+    )
+    oven = TagConfig(
+        name="HMI_RT_1::Oven.Temperature",
+        kind=DataKind.FLOAT,
+        display_name="Temperature",
+        structure="HMI_RT_1::Oven",
+    )
+    level = TagConfig(
+        name="HMI_RT_1::Tank1_Level", kind=DataKind.FLOAT, display_name="Tank 1 level"
+    )
+    assert shown_names([element, loose, oven, level], "HMI_RT_1") == {
+        "HMI_RT_1::Boiler.Temperature": "Temperature (Boiler.Temperature)",
+        "HMI_RT_1::Boiler_Temp": "Temperature (Boiler_Temp)",
+        "HMI_RT_1::Oven.Temperature": "Temperature",
+        "HMI_RT_1::Tank1_Level": "Tank 1 level",
+    }
