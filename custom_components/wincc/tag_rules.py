@@ -7,11 +7,11 @@ A rule fills in only what a tag has not set itself; later rules win over earlier
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any, Self
 
 from .client.parsing import matches
-from .tags import TagConfig
+from .tags import TagConfig, known_fields, set_fields
 
 # The settings of a tag a rule can fill in (each a TagConfig field of the same name).
 RULE_FIELDS = ("unit_override", "device_class", "state_class", "minimum", "maximum", "step")
@@ -32,12 +32,11 @@ class TagRule:
     @classmethod
     def from_options(cls, raw: Mapping[str, Any]) -> Self:
         """A stored rule; unknown keys (from a newer version) are ignored."""
-        known = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in raw.items() if key in known})
+        return cls(**known_fields(cls, raw))
 
     def as_options(self) -> dict[str, Any]:
         """The rule as JSON-ready options."""
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        return set_fields(self)
 
     def applies_to(self, tag: TagConfig) -> bool:
         """Whether the tag's name (with or without its system) matches the pattern."""

@@ -28,6 +28,17 @@ def display_name(name: str, given: str | None) -> str:
     return readable(name)
 
 
+def known_fields(cls: type[Any], raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored values a dataclass knows; keys from a newer version are ignored."""
+    known = {f.name for f in fields(cls)}
+    return {key: value for key, value in raw.items() if key in known}
+
+
+def set_fields(record: Any) -> dict[str, Any]:
+    """A dataclass's values as JSON-ready options, leaving out those not set."""
+    return {key: value for key, value in asdict(record).items() if value is not None}
+
+
 # What browsing tells of a tag; everything else of a TagConfig is the user's choice.
 SERVER_FIELDS = ("name", "kind", "display_name", "data_type", "unit", "structure", "group")
 
@@ -78,14 +89,13 @@ class TagConfig:
     @classmethod
     def from_options(cls, raw: Mapping[str, Any]) -> Self:
         """Read a stored tag; unknown keys (from a newer version) are ignored."""
-        known = {f.name for f in fields(cls)}
-        values = {key: value for key, value in raw.items() if key in known}
+        values = known_fields(cls, raw)
         values["kind"] = DataKind(values.get("kind", DataKind.OTHER))
         return cls(**values)
 
     def as_options(self) -> dict[str, Any]:
         """The tag as JSON-ready options."""
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        return set_fields(self)
 
     @property
     def can_be_writable(self) -> bool:
