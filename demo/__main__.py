@@ -105,6 +105,12 @@ async def log_in(api: HttpApi) -> None:
         )
         await api.token_for(answer["auth_code"])
         return
+    await api.token_for(await authorization_code(api))
+
+
+async def authorization_code(api: HttpApi) -> str:
+    """Log in as the owner through Home Assistant's login flow: the code it hands over."""
+    _, username, password = OWNER
     flow = await api.post(
         "/auth/login_flow",
         {
@@ -119,7 +125,7 @@ async def log_in(api: HttpApi) -> None:
     )
     if result.get("type") != "create_entry":
         raise RuntimeError(f"the demo owner {username} cannot log in: {result}")
-    await api.token_for(result["result"])
+    return str(result["result"])
 
 
 async def main(base: str, sim_state: Path, unified_port: int, classic_port: int) -> None:

@@ -18,21 +18,10 @@ import subprocess
 
 import aiohttp
 
-from .__main__ import OWNER, HttpApi, wait_for
+from .__main__ import HttpApi, authorization_code, wait_for
 from .dashboard import URL_PATH
 
 SIM_CONTROL = "https://127.0.0.1:4443/_sim"
-
-
-async def _authorization_code(api: HttpApi) -> str:
-    _, username, password = OWNER
-    start = {"client_id": api.client_id, "handler": ["homeassistant", None]}
-    flow = await api.post("/auth/login_flow", {**start, "redirect_uri": api.client_id})
-    result = await api.post(
-        f"/auth/login_flow/{flow['flow_id']}",
-        {"client_id": api.client_id, "username": username, "password": password},
-    )
-    return str(result["result"])
 
 
 async def _raise_alarms(session: aiohttp.ClientSession) -> None:
@@ -49,7 +38,7 @@ async def dashboard_url(base: str, settle: float) -> str:
         await wait_for(api)
         await _raise_alarms(session)
         await asyncio.sleep(settle)  # values move, alarms come, history fills a little
-        code = await _authorization_code(api)
+        code = await authorization_code(api)
     state = base64.b64encode(
         json.dumps({"hassUrl": base, "clientId": f"{base}/"}).encode()
     ).decode()

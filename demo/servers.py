@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from custom_components.wincc.names import words
-from custom_components.wincc.tag_picker import SET_WORDS
+from custom_components.wincc.tag_picker import is_setpoint
 
 from .api import RestApi
 
@@ -35,7 +34,7 @@ def _writable_choices(step: dict[str, Any]) -> list[str]:
     (field,) = step["data_schema"]
     options = field["selector"]["select"]["options"]
     names = [option["value"] if isinstance(option, dict) else option for option in options]
-    return [n for n in names if {w.lower() for w in words(n.rpartition(".")[2])} & SET_WORDS]
+    return [name for name in names if is_setpoint(name)]
 
 
 async def add_server(api: RestApi, server: DemoServer) -> dict[str, Any]:

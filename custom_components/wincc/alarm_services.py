@@ -3,7 +3,7 @@ whole alarms. Each reports what the server confirmed, alarm by alarm."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
 import logging
 from typing import Any
@@ -92,16 +92,15 @@ def _targets(entry: WinCCConfigEntry, data: dict[str, Any]) -> list[AlarmIdentif
     ]
 
 
-def _writable_entry(
-    call: ServiceCall, capability: Capability, unsupported: str
-) -> WinCCConfigEntry:
-    """The targeted entry, if it may and can act on alarms."""
+def _writable_entry(call: ServiceCall, capability: Capability) -> WinCCConfigEntry:
+    """The targeted entry, if it may and can act on alarms (``<capability>_unsupported``
+    says why a server cannot)."""
     entry = target_entry(call.hass, dict(call.data))
     runtime = entry.runtime_data
     if runtime.coordinator.options.read_only:
         raise invalid("read_only_alarms", title=entry.title)
     if capability not in runtime.client.capabilities:
-        raise invalid(unsupported, title=entry.title)
+        raise invalid(f"{capability}_unsupported", title=entry.title)
     return entry
 
 
@@ -150,7 +149,7 @@ async def _finish(
 
 async def acknowledge(call: ServiceCall) -> ServiceResponse:
     """Acknowledge alarm instances; per-alarm results come back as response data."""
-    entry = _writable_entry(call, Capability.ACKNOWLEDGE, "acknowledge_unsupported")
+    entry = _writable_entry(call, Capability.ACKNOWLEDGE)
     targets = _targets(entry, dict(call.data))
     try:
         results = await entry.runtime_data.client.acknowledge(targets) if targets else []
@@ -175,11 +174,13 @@ async def acknowledge(call: ServiceCall) -> ServiceResponse:
     return await _finish(call, entry, results, "acknowledged")
 
 
-def act_on_alarms(action: AlarmAction) -> Any:
+def act_on_alarms(
+    action: AlarmAction,
+) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
     """The handler of ``wincc.<action>_alarm``: the action on whole alarms, by name."""
 
     async def handle(call: ServiceCall) -> ServiceResponse:
-        entry = _writable_entry(call, action.capability, f"{action.capability}_unsupported")
+        entry = _writable_entry(call, action.capability)
         names = call.data[ATTR_ALARMS]
         try:
             results = await entry.runtime_data.client.act_on_alarms(

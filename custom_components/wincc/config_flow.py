@@ -174,11 +174,7 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         """Detect and log in: form errors, or the untrusted certificate, or neither."""
         try:
             await self._detect()
-            client = self._client()
-            try:
-                await client.login()
-            finally:
-                await client.close()
+            await _log_in(self._client())
         except CertificateError as err:
             return {}, err
         except Exception as err:  # noqa: BLE001 - every failure becomes a form error
@@ -197,13 +193,9 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
             address = partner_address(self._data)
         except InvalidArgumentError:
             return {CONF_PARTNER: "invalid_partner"}
-        client = client_for(self.hass, self._data, address)
         errors: dict[str, str] = {}
         try:
-            try:
-                await client.login()
-            finally:
-                await client.close()
+            await _log_in(client_for(self.hass, self._data, address))
         except CertificateError as err:
             if CONF_TLS_FINGERPRINT in self._data and err.fingerprint:
                 self._partner_certificate = err
@@ -280,8 +272,7 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
             trust = user_input[CONF_TRUST]
             if trust == TRUST_CA:
                 return await self.async_step_certificate_ca()
-            for key in TLS_KEYS:
-                self._data.pop(key, None)
+            self._forget_trust()
             if trust == TRUST_INSECURE:
                 self._data[CONF_TLS_VERIFY] = False
             elif presented.fingerprint:
@@ -313,8 +304,7 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
             except InvalidArgumentError:
                 errors = {CONF_TLS_CA_PEM: "invalid_ca"}
             else:
-                for key in TLS_KEYS:
-                    self._data.pop(key, None)
+                self._forget_trust()
                 self._data[CONF_TLS_CA_PEM] = ca_pem
                 errors, result = await self._try_trust()
                 if result is not None:
@@ -325,6 +315,11 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
             errors=errors,
             description_placeholders=self._certificate_placeholders(),
         )
+
+    def _forget_trust(self) -> None:
+        """Drop every way the certificates were trusted, before choosing one again."""
+        for key in TLS_KEYS:
+            self._data.pop(key, None)
 
     def _certificate_placeholders(self) -> dict[str, str]:
         presented = self._certificate
@@ -369,10 +364,9 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         )
 
     async def _tags_chosen(self) -> ConfigFlowResult:
-        server_type = ServerType(self._data[CONF_SERVER_TYPE])
         options = EntryOptions(patterns=tuple(self._patterns)).with_tags(self._picked)
         return self.async_create_entry(
-            title=server_title(server_type, self._data[CONF_HOST], self._picked),
+            title=server_title(self._server_type, self._data[CONF_HOST], self._picked),
             data=self._data,
             options=options.as_options(),
         )
@@ -420,8 +414,7 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
                 {**kept, **user_input, CONF_PORT: int(user_input[CONF_PORT])}
             )
             if retrust:
-                for key in TLS_KEYS:
-                    self._data.pop(key, None)
+                self._forget_trust()
             moved_to = address_unique_id(self._data)
             if any(
                 other.unique_id == moved_to and other.entry_id != entry.entry_id
@@ -438,3 +431,11 @@ def _with_partner(data: dict[str, Any]) -> dict[str, Any]:
     if partner:
         return {**data, CONF_PARTNER: partner}
     return {k: v for k, v in data.items() if k not in (CONF_PARTNER, CONF_PARTNER_FINGERPRINT)}
+
+
+async def _log_in(client: WinCCClient) -> None:
+    """Log in once to check the server and the credentials, then close the client."""
+    try:
+        await client.login()
+    finally:
+        await client.close()

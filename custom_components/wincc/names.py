@@ -24,6 +24,12 @@ def words(name: str) -> list[str]:
     return [word for word in _BOUNDARY.split(name.rpartition("::")[2]) if word]
 
 
+def element_words(name: str) -> frozenset[str]:
+    """The words of a tag's own element in lower case: ``HMI_RT_1::Boiler.SetpointHigh``
+    gives ``{"setpoint", "high"}``."""
+    return frozenset(word.lower() for word in words(name.rpartition(".")[2]))
+
+
 def readable(name: str) -> str:
     """A WinCC name as words: the first capitalized, the others in lower case except
     acronyms and units that mix cases (``PV``, ``kWh``)."""

@@ -72,6 +72,7 @@ class RenamedTagFlow(RepairsFlow):
         self._entry_id = entry_id
         self._tag = tag
         self._browsed: dict[str, TagInfo] = {}
+        self._offered: list[TagInfo] = []
 
     def _entry(self) -> WinCCConfigEntry | None:
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
@@ -84,38 +85,40 @@ class RenamedTagFlow(RepairsFlow):
         return await self.async_step_pick()
 
     async def async_step_pick(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
-        """Offer the likely new names (any other can be typed); check the pick exists."""
+        """Offer the likely new names (any other can be typed); check the pick exists.
+        The server is browsed once per fix: every leaf tag it has is then known."""
         entry = self._entry()
-        if entry is None or self._tag not in entry.runtime_data.coordinator.options.tags:
+        tags = entry.runtime_data.coordinator.options.tags if entry else {}
+        if entry is None or self._tag not in tags:
             return self.async_abort(reason="entry_not_loaded")
-        client = entry.runtime_data.client
         errors: dict[str, str] = {}
         if user_input is not None:
             new = user_input[NEW_NAME].strip()
-            info = self._browsed.get(new) or await self._look_up(new)
             if new == self._tag:
                 errors[NEW_NAME] = "same_name"
-            elif info is None:
+            elif (info := self._browsed.get(new)) is None:
                 errors[NEW_NAME] = "tag_not_found"
             else:
                 follow_renamed_tag(self.hass, entry, self._tag, info)
                 return self.async_create_entry(data={})
-        try:
-            browsed = await client.browse("*")
-        except WinCCError:
-            return self.async_abort(reason="cannot_connect")
-        exposed = set(entry.runtime_data.coordinator.options.tags)
-        offered = candidates(
-            entry.runtime_data.coordinator.options.tags[self._tag], browsed, exposed
-        )
-        self._browsed = {info.name: info for info in browsed}
+        if not self._browsed:
+            try:
+                browsed = await entry.runtime_data.client.browse("*")
+            except WinCCError:
+                return self.async_abort(reason="cannot_connect")
+            self._browsed = {info.name: info for info in browsed}
+            # Ranking thousands of names by likeness takes a while: not in the loop.
+            self._offered = await self.hass.async_add_executor_job(
+                candidates, tags[self._tag], browsed, set(tags)
+            )
         return self.async_show_form(
             step_id="pick",
             data_schema=probatio.Schema(
                 {
                     probatio.Required(NEW_NAME): SelectSelector(
                         SelectSelectorConfig(
-                            options=[info.name for info in offered], custom_value=True
+                            options=[info.name for info in self._offered],
+                            custom_value=True,
                         )
                     )
                 }
@@ -123,13 +126,6 @@ class RenamedTagFlow(RepairsFlow):
             errors=errors,
             description_placeholders={"tag": self._tag, "title": entry.title},
         )
-
-    async def _look_up(self, name: str) -> TagInfo | None:
-        """A typed name that browsing did not list: found if the server knows it."""
-        entry = self._entry()
-        assert entry is not None  # noqa: S101 - checked by the caller
-        matches = [i for i in await entry.runtime_data.client.browse(name) if i.name == name]
-        return matches[0] if matches else None
 
 
 async def async_create_fix_flow(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 
 from .client import DataKind
-from .names import words
+from .names import element_words
 from .tags import TagConfig
 
 MEASUREMENT = SensorStateClass.MEASUREMENT.value
@@ -36,7 +36,7 @@ def tag_classes(tag: TagConfig) -> tuple[str | None, str | None]:
     suggested = BY_UNIT.get(tag.effective_unit or "")
     device_class: str | None = suggested[0] if suggested else None
     state_class: str | None = suggested[1] if suggested else MEASUREMENT
-    named = {word.lower() for word in words(tag.name)}
+    named = element_words(tag.name)
     if named & COUNTER_WORDS:
         state_class = SensorStateClass.TOTAL_INCREASING.value
     elif tag.kind is DataKind.INTEGER and named & STATUS_WORDS:

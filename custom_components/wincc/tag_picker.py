@@ -24,7 +24,7 @@ import probatio
 
 from .client import ServerType, TagInfo, WinCCClient, WinCCError
 from .flow_errors import form_errors
-from .names import words as name_words
+from .names import element_words
 from .tags import TagConfig
 
 CONF_PATTERN = "pattern"
@@ -105,14 +105,18 @@ MEASURED_WORDS = frozenset(
 )
 
 
+def is_setpoint(name: str) -> bool:
+    """Whether a tag's name says an operator sets it (a setpoint or a command)."""
+    return bool(element_words(name) & SET_WORDS)
+
+
 def setpoints_first(tags: list[TagConfig]) -> list[TagConfig]:
     """Setpoints and commands first, measured values last, by the words of their names."""
 
     def rank(tag: TagConfig) -> int:
-        words = {word.lower() for word in name_words(tag.name.rpartition(".")[2])}
-        if words & SET_WORDS:
+        if is_setpoint(tag.name):
             return 0
-        return 2 if words & MEASURED_WORDS else 1
+        return 2 if element_words(tag.name) & MEASURED_WORDS else 1
 
     return sorted(tags, key=rank)
 
