@@ -456,3 +456,19 @@ async def test_setpoints_and_commands_come_first_in_the_writable_step(
         "HMI_RT_1::Batch_Name",
     }
     assert set(offered[3:]) == {"HMI_RT_1::Tank1_Level", "HMI_RT_1::Conveyor_Speed"}
+
+
+async def test_a_certificate_that_changes_before_it_is_pinned_is_not_trusted(
+    hass: HomeAssistant, wincc_sim: SimHandle, tmp_path: Any
+) -> None:
+    """The server presents another certificate between showing and pinning: the pin
+    does not trust it, and the step says so instead of going on."""
+    result = await submit(hass, await start(hass), user_input(wincc_sim))
+    assert result["step_id"] == "certificate"
+    renewed = ensure_certificate(tmp_path)
+    wincc_sim.thread.call(
+        lambda: wincc_sim.thread.simulator.present(renewed.cert_path, renewed.key_path)
+    )
+    result = await submit(hass, result, {"trust": "pin"})
+    assert result["step_id"] == "certificate"
+    assert result["errors"] == {"base": "certificate_not_trusted"}
