@@ -26,8 +26,7 @@ def shown_names(tags: Iterable[TagConfig], server: str) -> dict[str, str]:
     that would share a name on one device are told apart by their WinCC names."""
     placed: dict[tuple[str, str], list[tuple[TagConfig, str]]] = {}
     for tag in tags:
-        part = tag.structure or tag.group
-        device = part.rpartition("::")[2] if part else server
+        device = tag.part_name or server
         name = name_within_device(tag.entity_name, device)
         placed.setdefault((device, name.lower()), []).append((tag, name))
     names: dict[str, str] = {}

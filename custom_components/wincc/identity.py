@@ -81,7 +81,7 @@ def runtime_device(entry: ConfigEntry) -> DeviceInfo:
 
 def tag_device(hass: HomeAssistant, entry: ConfigEntry, tag: TagConfig) -> DeviceInfo:
     """A tag's device: its part of the plant, linked to the runtime's, or the runtime's."""
-    part = tag.structure or tag.group
+    part = tag.part
     runtime = dr.async_get(hass).async_get_device_by_identifier(
         runtime_identifier(entry), entry.entry_id
     )
@@ -89,7 +89,7 @@ def tag_device(hass: HomeAssistant, entry: ConfigEntry, tag: TagConfig) -> Devic
         return runtime_device(entry)
     return DeviceInfo(
         identifiers={part_identifier(entry, part)},
-        name=part.rpartition("::")[2],
+        name=tag.part_name,
         manufacturer=MANUFACTURER,
         model=_model(entry),
         via_device_id=runtime.id,
@@ -113,5 +113,5 @@ def expected_entities(
 def expected_devices(entry: ConfigEntry, tags: Iterable[TagConfig]) -> set[tuple[str, str]]:
     """The identifiers of every device the entry should have."""
     return {runtime_identifier(entry)} | {
-        part_identifier(entry, part) for tag in tags if (part := tag.structure or tag.group)
+        part_identifier(entry, part) for tag in tags if (part := tag.part)
     }

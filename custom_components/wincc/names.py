@@ -30,6 +30,14 @@ def element_words(name: str) -> frozenset[str]:
     return frozenset(word.lower() for word in words(name.rpartition(".")[2]))
 
 
+def equipment(name: str) -> str | None:
+    """The piece of plant a tag's own name begins with, where the name goes on after it:
+    ``HMI_RT_1::Tank1_Level`` belongs to ``Tank1``, ``Temperature`` to none. WinCC
+    Unified tells of no tag tables or groups, so its plain tags are grouped by this."""
+    parts = re.split(r"[._]", name.rpartition("::")[2], maxsplit=1)
+    return parts[0] if len(parts) == 2 and all(parts) else None
+
+
 def readable(name: str) -> str:
     """A WinCC name as words: the first capitalized, the others in lower case except
     acronyms and units that mix cases (``PV``, ``kWh``)."""

@@ -9,7 +9,7 @@ from typing import Any, Self
 from homeassistant.const import Platform
 
 from .client import DataKind, TagInfo
-from .names import readable
+from .names import equipment, readable
 
 # Which platform a tag becomes: by its kind, read-only or marked writable.
 PLATFORMS_BY_KIND: dict[DataKind, tuple[Platform, Platform | None]] = {
@@ -112,6 +112,17 @@ class TagConfig:
     def entity_name(self) -> str:
         """The entity's name: the user's override, or the server's display name."""
         return self.name_override or self.display_name
+
+    @property
+    def part(self) -> str | None:
+        """The part of the plant whose device the tag's entity is on: its structure tag,
+        its classic group, or the equipment its name begins with."""
+        return self.structure or self.group or equipment(self.name)
+
+    @property
+    def part_name(self) -> str | None:
+        """The name of the part's device, in words: ``Tank1`` is "Tank 1"."""
+        return readable(self.part.rpartition("::")[2]) if self.part else None
 
     @property
     def effective_unit(self) -> str | None:

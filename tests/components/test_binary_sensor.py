@@ -30,9 +30,9 @@ async def test_pump_fault_shows(
     """A tripped pump reads as not running after the next read."""
     entry = make_entry()
     await setup_entry(hass, entry)
-    assert hass.states.get("binary_sensor.wincc_unified_pump_1_running").state == "on"  # type: ignore[union-attr]
+    assert hass.states.get("binary_sensor.pump_1_running").state == "on"  # type: ignore[union-attr]
     wincc_sim.write("Pump1_Fault", True)
     wincc_sim.advance(1)
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get("binary_sensor.wincc_unified_pump_1_running").state == "off"  # type: ignore[union-attr]
+    assert hass.states.get("binary_sensor.pump_1_running").state == "off"  # type: ignore[union-attr]

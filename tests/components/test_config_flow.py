@@ -116,7 +116,7 @@ async def test_unified_with_pinned_certificate(hass: HomeAssistant, wincc_sim: S
         e.entity_id
         for e in er.async_entries_for_config_entry(er.async_get(hass), result["result"].entry_id)
     ]
-    assert "sensor.hmi_rt_1_tank_1_level" in entity_ids
+    assert "sensor.tank_1_level" in entity_ids
     assert not [e for e in entity_ids if host.replace(".", "_") in e]
 
 
@@ -139,7 +139,7 @@ async def test_classic_with_a_ca_and_writable_tags(
     assert set(tags) == {"Pump1_Command", "Pump1_Status", "Pump1_Fault"}
     assert tags["Pump1_Command"]["writable"] is True
     assert tags["Pump1_Status"].get("writable", False) is False
-    assert tags["Pump1_Status"]["group"] == "Pumps"
+    assert tags["Pump1_Status"]["group"] == "Pump1"
 
 
 async def test_follow_pattern_and_search_again(hass: HomeAssistant, wincc_sim: SimHandle) -> None:

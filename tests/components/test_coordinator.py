@@ -32,8 +32,8 @@ from simulator.tagtypes import DATA_TYPES
 from tests.components.conftest import EntryFactory, setup_entry
 from tests.conftest import SimHandle
 
-LEVEL = "sensor.wincc_unified_tank_1_level"
-BATCH = "text.wincc_unified_batch_name"
+LEVEL = "sensor.tank_1_level"
+BATCH = "text.batch_name"
 
 
 async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 10) -> None:
@@ -57,7 +57,7 @@ async def test_polling_follows_the_plant(
     wincc_sim.advance(60)
     await poll(hass, freezer)
     assert float(hass.states.get(LEVEL).state) == pytest.approx(80.0, abs=1)  # type: ignore[union-attr]
-    assert hass.states.get("binary_sensor.wincc_unified_pump_1_running").state == "off"  # type: ignore[union-attr]
+    assert hass.states.get("binary_sensor.pump_1_running").state == "off"  # type: ignore[union-attr]
 
 
 async def test_outage_is_tolerated_then_reported_once_each_way(
@@ -205,7 +205,7 @@ async def test_only_changed_tags_wake_entities_and_write_states(
         await coordinator.async_refresh()
         await hass.async_block_till_done()
     assert len(woken) == 1000
-    assert hass.states.get("sensor.wincc_unified_extra_4").state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    assert hass.states.get("sensor.extra_4").state == STATE_UNAVAILABLE  # type: ignore[union-attr]
     wincc_sim.faults(paused=False)
     woken.clear()
     await coordinator.async_refresh()
@@ -214,7 +214,7 @@ async def test_only_changed_tags_wake_entities_and_write_states(
     assert len(woken) == WAKE_SLICE  # the rest wait for the next loop steps
     await hass.async_block_till_done()
     assert len(woken) == 1000
-    assert hass.states.get("sensor.wincc_unified_extra_4").state == "1234.5"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.extra_4").state == "1234.5"  # type: ignore[union-attr]
 
 
 @pytest.fixture
@@ -285,10 +285,10 @@ async def test_followed_pattern_picks_up_a_new_tag(
     )
     wincc_sim.thread.call(lambda: wincc_sim.runtime.plant.add_tag(definition))
     await poll(hass, freezer)
-    assert hass.states.get("sensor.wincc_unified_mixer_speed") is None  # not browsed again yet
+    assert hass.states.get("sensor.mixer_speed") is None  # not browsed again yet
     await poll(hass, freezer, PATTERN_REFRESH.total_seconds())
     await poll(hass, freezer)
-    state = hass.states.get("sensor.wincc_unified_mixer_speed")
+    state = hass.states.get("sensor.mixer_speed")
     assert state is not None
     assert state.state == "3.5"
     assert state.attributes["unit_of_measurement"] == "rpm"

@@ -82,7 +82,7 @@ async def test_both_faces_and_the_dashboard(
     await hass.async_block_till_done()
     assert await add_servers(rest, servers(wincc_sim)) == []
     assert hass.states.get("number.boiler_setpoint") is not None
-    assert hass.states.get("switch.hmi_rt_1_pump_1_command") is not None
+    assert hass.states.get("switch.pump_1_command") is not None
     config = await install_dashboard(socket)
     assert [view["title"] for view in config["views"]] == ["HMI_RT_1", "WinCC V7/V8 (REST)"]
     shown: list[str] = []

@@ -8,18 +8,15 @@ from custom_components.wincc.const import OPT_TAGS
 from custom_components.wincc.identity import runtime_identifier
 from tests.components.conftest import EntryFactory, setup_entry
 
+# The parts of the plant the entry's tags are in, the same on both faces: Unified's by
+# structure tags and the equipment the tag names begin with, classic's by tag groups.
+PLANT_PARTS = {"Boiler", "Tank 1", "Pump 1", "Conveyor", "Energy", "Batch"}
 
-@pytest.mark.parametrize(
-    ("server_type", "sub_devices"),
-    [
-        ("unified", {"Boiler"}),
-        ("classic", {"Boiler", "Tanks", "Pumps", "Conveyor", "Energy", "Production"}),
-    ],
-)
-async def test_device_tree(
-    hass: HomeAssistant, make_entry: EntryFactory, server_type: str, sub_devices: set[str]
-) -> None:
-    """One runtime device; structure tags (Unified) or groups (classic) below it."""
+
+@pytest.mark.parametrize("server_type", ["unified", "classic"])
+async def test_device_tree(hass: HomeAssistant, make_entry: EntryFactory, server_type: str) -> None:
+    """One runtime device, and one device per part of the plant below it, the same on
+    both server types."""
     entry = make_entry(server_type)
     await setup_entry(hass, entry)
     devices = dr.async_get(hass)
@@ -32,7 +29,7 @@ async def test_device_tree(
     children = [
         d for d in dr.async_entries_for_config_entry(devices, entry.entry_id) if d.id != runtime.id
     ]
-    assert {d.name for d in children} == sub_devices
+    assert {d.name for d in children} == PLANT_PARTS
     assert all(d.via_device_id == runtime.id for d in children)
 
 
@@ -52,8 +49,8 @@ async def test_removed_tags_leave_no_stale_entities_or_devices(
     await hass.async_block_till_done()
     registry = er.async_get(hass)
     assert registry.async_get("number.boiler_setpoint") is None
-    assert registry.async_get("text.wincc_unified_batch_name") is None
-    assert registry.async_get("sensor.wincc_unified_batch_name") is not None
+    assert registry.async_get("text.batch_name") is None
+    assert registry.async_get("sensor.batch_name") is not None
     names = {d.name for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)}
     assert "Boiler" not in names
 

@@ -455,7 +455,7 @@ async def test_bad_server_filter_makes_alarms_unavailable(
     entry = make_entry(alarm_filter="Priority >")
     await setup_entry(hass, entry)
     assert hass.states.get("event.wincc_unified_alarms").state == "unavailable"  # type: ignore[union-attr]
-    assert hass.states.get("sensor.wincc_unified_tank_1_level").state == "50.0"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.tank_1_level").state == "50.0"  # type: ignore[union-attr]
     alarms = entry.runtime_data.alarms
     assert alarms is not None
     assert alarms.last_exception is not None

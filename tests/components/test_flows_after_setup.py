@@ -243,7 +243,7 @@ async def test_add_tags(hass: HomeAssistant, make_entry: EntryFactory) -> None:
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert entry.options[OPT_TAGS]["HMI_RT_1::Conveyor_Speed"]["writable"] is True
-    assert hass.states.get("number.wincc_unified_conveyor_speed") is not None
+    assert hass.states.get("number.conveyor_speed") is not None
 
 
 async def test_add_tags_browse_error(
@@ -262,7 +262,7 @@ async def test_remove_tags_and_patterns(hass: HomeAssistant, make_entry: EntryFa
     """Removed tags lose their entities; a dropped pattern is no longer followed."""
     entry = make_entry(**{OPT_PATTERNS: ["Tank*", "Pump*"]})
     await setup_entry(hass, entry)
-    assert hass.states.get("sensor.wincc_unified_tank_1_level") is not None
+    assert hass.states.get("sensor.tank_1_level") is not None
     result = await options(hass, entry.entry_id, "remove_tags")
     result = await answer(
         hass, result, {"tags": ["HMI_RT_1::Tank1_Level"], OPT_PATTERNS: ["Tank*"]}
@@ -271,7 +271,7 @@ async def test_remove_tags_and_patterns(hass: HomeAssistant, make_entry: EntryFa
     await hass.async_block_till_done()
     assert "HMI_RT_1::Tank1_Level" not in entry.options[OPT_TAGS]
     assert entry.options[OPT_PATTERNS] == ["Pump*"]
-    assert er.async_get(hass).async_get("sensor.wincc_unified_tank_1_level") is None
+    assert er.async_get(hass).async_get("sensor.tank_1_level") is None
 
 
 async def test_tag_overrides(hass: HomeAssistant, make_entry: EntryFactory) -> None:
@@ -327,8 +327,8 @@ async def test_overrides_of_a_text_tag_and_making_it_read_only(
     assert fields == {"name_override", "writable"}
     result = await answer(hass, result, {"writable": False})
     await hass.async_block_till_done()
-    assert hass.states.get("sensor.wincc_unified_batch_name") is not None
-    assert er.async_get(hass).async_get("text.wincc_unified_batch_name") is None
+    assert hass.states.get("sensor.batch_name") is not None
+    assert er.async_get(hass).async_get("text.batch_name") is None
 
 
 async def test_overrides_of_a_tag_of_unknown_type(
@@ -411,7 +411,7 @@ async def test_rules_by_pattern(hass: HomeAssistant, make_entry: EntryFactory) -
     assert stored["HMI_RT_1::Tank1_Temperature"]["device_class"] == "temperature"
     assert stored[own]["unit_override"] == "K"  # its own choice stays
     assert "unit_override" not in stored["HMI_RT_1::Tank1_Level"]
-    temperature = hass.states.get("sensor.wincc_unified_tank_1_temperature")
+    temperature = hass.states.get("sensor.tank_1_temperature")
     assert temperature is not None
     assert temperature.attributes["device_class"] == "temperature"
     # A tag added later, through the options, gets the rule too.

@@ -71,5 +71,28 @@ def test_two_tags_never_share_a_name_on_one_device() -> None:
         "HMI_RT_1::Boiler.Temperature": "Temperature (Boiler.Temperature)",
         "HMI_RT_1::Boiler_Temp": "Temperature (Boiler_Temp)",
         "HMI_RT_1::Oven.Temperature": "Temperature",
-        "HMI_RT_1::Tank1_Level": "Tank 1 level",
+        "HMI_RT_1::Tank1_Level": "Level",
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "structure", "group", "part", "device"),
+    [
+        ("HMI_RT_1::Tank1_Level", None, None, "Tank1", "Tank 1"),
+        ("HMI_RT_1::Conveyor.Speed", None, None, "Conveyor", "Conveyor"),
+        ("HMI_RT_1::Boiler.Setpoint", "HMI_RT_1::Boiler", None, "HMI_RT_1::Boiler", "Boiler"),
+        ("Pump1_Fault", None, "Pumps_Line_A", "Pumps_Line_A", "Pumps line A"),
+        ("HMI_RT_1::Temperature", None, None, None, None),
+        ("HMI_RT_1::_Hidden", None, None, None, None),
+        ("Trailing_", None, None, None, None),
+    ],
+)
+def test_tags_are_grouped_by_structure_group_or_the_equipment_they_name(
+    name: str, structure: str | None, group: str | None, part: str | None, device: str | None
+) -> None:
+    """A structure tag, else a classic group, else the first part of the tag's own name
+    (Unified tells of no groups); a name of one part stays on the server's device."""
+    tag = TagConfig(
+        name=name, kind=DataKind.FLOAT, display_name=name, structure=structure, group=group
+    )
+    assert (tag.part, tag.part_name) == (part, device)

@@ -102,7 +102,7 @@ async def test_integer_tags_take_whole_numbers(
     )
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    entity_id = "number.wincc_unified_conveyor_item_count"
+    entity_id = "number.conveyor_item_count"
     with pytest.raises(ServiceValidationError) as err:
         await set_value(hass, entity_id, 2.5)
     assert err.value.translation_key == "not_whole_number"

@@ -14,8 +14,8 @@ from tests.components.conftest import EntryFactory, answer, options, setup_entry
 from tests.conftest import SimHandle
 
 MODE = "sensor.wincc_unified_update_mode"
-CONVEYOR = "sensor.wincc_unified_conveyor_item_count"
-SPEED = "sensor.wincc_unified_conveyor_speed"
+CONVEYOR = "sensor.conveyor_item_count"
+SPEED = "sensor.conveyor_speed"
 
 
 async def until(hass: HomeAssistant, condition: Callable[[], bool]) -> None:

@@ -20,7 +20,7 @@ from tests.components.conftest import EntryFactory, setup_entry
 from tests.components.test_config_flow import finish, start, submit, user_input
 from tests.conftest import SimHandle, running_simulator
 
-LEVEL = "sensor.wincc_unified_tank_1_level"
+LEVEL = "sensor.tank_1_level"
 ENGINEER = {CONF_USERNAME: "engineer", CONF_PASSWORD: "engineer"}
 
 

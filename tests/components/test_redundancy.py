@@ -26,7 +26,7 @@ from tests.components.test_event import poll_alarms
 from tests.conftest import SimHandle, running_simulator
 
 PUMP = "HMI_RT_1::Pump1_Fault"
-LEVEL = "sensor.wincc_unified_tank_1_level"
+LEVEL = "sensor.tank_1_level"
 
 
 @pytest.fixture

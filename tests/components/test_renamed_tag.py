@@ -19,7 +19,7 @@ from tests.conftest import SimHandle
 
 OLD = "HMI_RT_1::Tank1_Level"
 NEW = "HMI_RT_1::Tank1_Level_PV"
-LEVEL = "sensor.wincc_unified_tank_1_level"
+LEVEL = "sensor.tank_1_level"
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ async def test_overrides_shape_the_sensor(
     )
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    state = hass.states.get("sensor.wincc_unified_plant_energy")
+    state = hass.states.get("sensor.energy_plant_energy")
     assert state is not None
     assert state.attributes["unit_of_measurement"] == "kWh"
     assert state.attributes["device_class"] == "energy"

@@ -17,8 +17,8 @@ from tests.conftest import SimHandle
 @pytest.mark.parametrize(
     ("server_type", "entity_id"),
     [
-        ("unified", "switch.wincc_unified_pump_1_command"),
-        ("classic", "switch.pumps_pump_1_command"),
+        ("unified", "switch.pump_1_command"),
+        ("classic", "switch.pump_1_command"),
     ],
 )
 async def test_turn_off_and_on(
@@ -58,7 +58,7 @@ async def test_read_only_user_on_unified(
         await hass.services.async_call(
             SWITCH_DOMAIN,
             SERVICE_TURN_OFF,
-            {ATTR_ENTITY_ID: "switch.wincc_unified_pump_1_command"},
+            {ATTR_ENTITY_ID: "switch.pump_1_command"},
             blocking=True,
         )
     assert err.value.translation_key == "write_refused"
@@ -75,7 +75,7 @@ async def test_read_only_user_on_classic(
         await hass.services.async_call(
             SWITCH_DOMAIN,
             SERVICE_TURN_OFF,
-            {ATTR_ENTITY_ID: "switch.pumps_pump_1_command"},
+            {ATTR_ENTITY_ID: "switch.pump_1_command"},
             blocking=True,
         )
     assert err.value.translation_key == "no_permission"
@@ -91,7 +91,7 @@ async def test_refused_credentials_on_write_start_reauth(
         await hass.services.async_call(
             SWITCH_DOMAIN,
             SERVICE_TURN_OFF,
-            {ATTR_ENTITY_ID: "switch.pumps_pump_1_command"},
+            {ATTR_ENTITY_ID: "switch.pump_1_command"},
             blocking=True,
         )
     assert err.value.translation_key == "invalid_auth"
@@ -123,12 +123,12 @@ async def test_failed_read_back_falls_back_to_polling(
         await hass.services.async_call(
             SWITCH_DOMAIN,
             SERVICE_TURN_OFF,
-            {ATTR_ENTITY_ID: "switch.wincc_unified_pump_1_command"},
+            {ATTR_ENTITY_ID: "switch.pump_1_command"},
             blocking=True,
         )
         await hass.async_block_till_done(wait_background_tasks=True)
     assert calls == 2
-    assert hass.states.get("switch.wincc_unified_pump_1_command").state == "off"  # type: ignore[union-attr]
+    assert hass.states.get("switch.pump_1_command").state == "off"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("server_type", ["unified", "classic"])

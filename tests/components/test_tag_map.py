@@ -38,7 +38,7 @@ async def test_the_map_is_shown_and_read_back(
     result = await answer(hass, result, {"tag_map": yaml.safe_dump([level, setpoint])})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    tank = hass.states.get("sensor.wincc_unified_tank_1_level")
+    tank = hass.states.get("sensor.tank_1_level")
     assert tank is not None
     assert tank.attributes["unit_of_measurement"] == "%"
     target = hass.states.get("number.boiler_setpoint")

@@ -19,11 +19,11 @@ async def test_set_batch_name(
     await hass.services.async_call(
         TEXT_DOMAIN,
         SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: "text.wincc_unified_batch_name", ATTR_VALUE: "BATCH-0042"},
+        {ATTR_ENTITY_ID: "text.batch_name", ATTR_VALUE: "BATCH-0042"},
         blocking=True,
     )
     assert wincc_sim.value("Batch_Name") == "BATCH-0042"
-    assert hass.states.get("text.wincc_unified_batch_name").state == "BATCH-0042"  # type: ignore[union-attr]
+    assert hass.states.get("text.batch_name").state == "BATCH-0042"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("server_type", ["unified", "classic"])

@@ -50,6 +50,6 @@ async def test_no_alarm_entities_requests_or_errors(
         await hass.async_block_till_done()
     assert _alarm_requests(caplog) == asked
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-    state = hass.states.get("sensor.tanks_tank_1_level")
+    state = hass.states.get("sensor.tank_1_level")
     assert state is not None
     assert state.state not in ("unavailable", "unknown")
