@@ -169,7 +169,7 @@ async def test_a_localhost_certificate_under_ca_trust_says_why(
     """Trusted as a CA, it still fails the host-name check: an error of its own that
     says to pin the fingerprint instead."""
     pem = localhost_sim.certificate.cert_path.read_text(encoding="ascii")
-    trusted = await asyncio.to_thread(TlsSettings(ca_pem=pem).ssl_argument)
+    trusted = TlsSettings(ca_pem=pem).ssl_argument()
     client = UnifiedClient(
         session, server(localhost_sim.unified_url, trusted), "operator", "operator"
     )

@@ -2,6 +2,10 @@
 
 import asyncio
 import socket
+import ssl
+from typing import Any
+
+from homeassistant import block_async_io
 
 import pytest
 
@@ -41,6 +45,34 @@ def test_default_verifies_and_bad_pem_is_refused() -> None:
         TlsSettings(
             ca_pem="-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n"
         ).ssl_argument()
+
+
+def test_trusting_a_ca_reads_no_file(wincc_sim: SimHandle, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CA is loaded from its text alone, as Home Assistant's blocking-call detector
+    allows in the event loop (the detector itself is off under tests): no system CA
+    files, no paths."""
+    calls: list[tuple[str, tuple[object, ...], dict[str, object]]] = []
+    for name in ("load_verify_locations", "load_default_certs", "set_default_verify_paths"):
+        original = getattr(ssl.SSLContext, name)
+
+        def spy(
+            self: ssl.SSLContext,
+            *args: object,
+            _f: Any = original,
+            _n: str = name,
+            **kwargs: object,
+        ) -> Any:
+            calls.append((_n, args, kwargs))
+            return _f(self, *args, **kwargs)
+
+        monkeypatch.setattr(ssl.SSLContext, name, spy)
+    pem = wincc_sim.certificate.cert_path.read_text(encoding="ascii")
+    context = TlsSettings(ca_pem=pem).ssl_argument()
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
+    assert len(context.get_ca_certs()) == 1
+    assert calls == [("load_verify_locations", (), {"cadata": pem})]
+    assert block_async_io._check_load_verify_locations_call_allowed({"kwargs": calls[0][2]})
 
 
 async def test_fetch_certificate(wincc_sim: SimHandle) -> None:
