@@ -6,7 +6,6 @@ import ssl
 from typing import Any
 
 from homeassistant import block_async_io
-
 import pytest
 
 from custom_components.wincc.client import (
@@ -69,7 +68,8 @@ def test_trusting_a_ca_reads_no_file(wincc_sim: SimHandle, monkeypatch: pytest.M
     pem = wincc_sim.certificate.cert_path.read_text(encoding="ascii")
     context = TlsSettings(ca_pem=pem).ssl_argument()
     assert isinstance(context, ssl.SSLContext)
-    assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
     assert len(context.get_ca_certs()) == 1
     assert calls == [("load_verify_locations", (), {"cadata": pem})]
     assert block_async_io._check_load_verify_locations_call_allowed({"kwargs": calls[0][2]})
