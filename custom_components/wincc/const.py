@@ -39,6 +39,8 @@ OPT_SCAN_INTERVAL: Final = "scan_interval"
 OPT_READ_ONLY: Final = "read_only"
 OPT_TOLERATED_FAILURES: Final = "tolerated_failures"
 OPT_PUSH: Final = "push"
+# Entities that write to the plant are exposed to voice assistants only when chosen.
+OPT_VOICE: Final = "expose_to_voice"
 
 MIN_SCAN_INTERVAL: Final = 1
 # While the server pushes, polling is only a slow safety net.

@@ -15,6 +15,7 @@ from .coordinator import WinCCCoordinator
 from .identity import entity_unique_id, tag_device
 from .runtime import WinCCConfigEntry
 from .tags import TagConfig
+from .voice_exposure import WRITING_PLATFORMS, async_set_exposure
 
 
 class WinCCTagEntity(Entity):
@@ -69,6 +70,8 @@ class WinCCTagEntity(Entity):
     async def async_added_to_hass(self) -> None:
         """Listen to this tag, and remember what the first state shows."""
         await super().async_added_to_hass()
+        if self.tag.platform in WRITING_PLATFORMS:
+            async_set_exposure(self.hass, self.entity_id, self.coordinator.options.expose_to_voice)
         self._hear()
         self._written = self._state_key()
         self.async_on_remove(

@@ -22,6 +22,7 @@ from .const import (
     OPT_SCAN_INTERVAL,
     OPT_TAGS,
     OPT_TOLERATED_FAILURES,
+    OPT_VOICE,
 )
 from .tag_rules import TagRule, apply_rules
 from .tags import TagConfig
@@ -46,6 +47,8 @@ class EntryOptions:
     retry_after_cap: int = 30  # seconds
     # Take pushed values and alarms where the server offers them (WinCC Unified).
     push: bool = True
+    # Expose the entities that write to the plant to voice assistants.
+    expose_to_voice: bool = False
     alarms: bool = True
     alarm_interval: int = 5  # seconds
     alarm_min_priority: int = 0
@@ -71,6 +74,7 @@ class EntryOptions:
             tolerated_failures=int(raw.get(OPT_TOLERATED_FAILURES, default.tolerated_failures)),
             retry_after_cap=int(raw.get(OPT_RETRY_AFTER_CAP, default.retry_after_cap)),
             push=bool(raw.get(OPT_PUSH, default.push)),
+            expose_to_voice=bool(raw.get(OPT_VOICE, default.expose_to_voice)),
             alarms=bool(raw.get(OPT_ALARMS, default.alarms)),
             alarm_interval=int(raw.get(OPT_ALARM_INTERVAL, default.alarm_interval)),
             alarm_min_priority=int(raw.get(OPT_ALARM_MIN_PRIORITY, default.alarm_min_priority)),
@@ -89,6 +93,7 @@ class EntryOptions:
             OPT_TOLERATED_FAILURES: self.tolerated_failures,
             OPT_RETRY_AFTER_CAP: self.retry_after_cap,
             OPT_PUSH: self.push,
+            OPT_VOICE: self.expose_to_voice,
             OPT_ALARMS: self.alarms,
             OPT_ALARM_INTERVAL: self.alarm_interval,
             OPT_ALARM_MIN_PRIORITY: self.alarm_min_priority,

@@ -40,12 +40,14 @@ from .const import (
     OPT_RETRY_AFTER_CAP,
     OPT_SCAN_INTERVAL,
     OPT_TOLERATED_FAILURES,
+    OPT_VOICE,
 )
 from .options import EntryOptions
 from .tag_map import TagMapError, export_yaml, import_map
 from .tag_picker import CONF_PATTERN, CONF_TAGS, TagPickerFlow, multi_select, tag_options
 from .tag_rules import TagRule, apply_rules
 from .tags import TagConfig
+from .voice_exposure import async_expose_entry
 
 CONF_TAG = "tag"
 CONF_REMOVE_RULES = "remove_rules"
@@ -366,9 +368,13 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
         """Polling interval, read-only mode, push, tolerated failures and the Retry-After cap."""
         options = self._options
         if user_input is not None:
+            voice = user_input.get(OPT_VOICE, options.expose_to_voice)
+            if voice != options.expose_to_voice:
+                async_expose_entry(self.hass, self.config_entry.entry_id, voice)
             return self._save(
                 replace(
                     options,
+                    expose_to_voice=voice,
                     scan_interval=int(user_input[OPT_SCAN_INTERVAL]),
                     read_only=user_input[OPT_READ_ONLY],
                     tolerated_failures=int(user_input[OPT_TOLERATED_FAILURES]),
@@ -391,6 +397,7 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
                 probatio.Required(
                     OPT_RETRY_AFTER_CAP, default=options.retry_after_cap
                 ): WAIT_SELECTOR,
+                probatio.Required(OPT_VOICE, default=options.expose_to_voice): BooleanSelector(),
             }
         )
         return self.async_show_form(step_id="settings", data_schema=schema)
