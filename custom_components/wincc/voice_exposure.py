@@ -9,6 +9,9 @@ entities at once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from homeassistant.components.homeassistant.exposed_entities import KNOWN_ASSISTANTS
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
@@ -39,7 +42,7 @@ def async_set_exposure(
     if (entity := registry.async_get(entity_id)) is None:
         return
     for assistant in KNOWN_ASSISTANTS:
-        options = entity.options.get(assistant, {})
+        options: Mapping[str, Any] = entity.options.get(assistant, {})
         if overrule or SHOULD_EXPOSE not in options:
             registry.async_update_entity_options(
                 entity_id, assistant, {**options, SHOULD_EXPOSE: expose}
