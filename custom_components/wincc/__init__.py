@@ -25,6 +25,7 @@ from .client import (
 from .connection import client_for
 from .const import DOMAIN
 from .coordinator import WinCCCoordinator
+from .device_removal import async_remove_config_entry_device
 from .exceptions import auth_failed, translation_key
 from .identity import expected_devices, expected_entities, runtime_device
 from .issues import (
@@ -40,7 +41,13 @@ from .push import start_push
 from .runtime import WinCCConfigEntry, WinCCRuntimeData
 from .services import async_setup_services
 
-__all__ = ["async_migrate_entry", "async_setup", "async_setup_entry", "async_unload_entry"]
+__all__ = [
+    "async_migrate_entry",
+    "async_remove_config_entry_device",
+    "async_setup",
+    "async_setup_entry",
+    "async_unload_entry",
+]
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
