@@ -90,9 +90,7 @@ async def _remove(
 
 def _device(hass: HomeAssistant, entry_id: str, name: str) -> dr.DeviceEntry:
     return next(
-        d
-        for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry_id)
-        if d.name == name
+        d for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry_id) if d.name == name
     )
 
 
