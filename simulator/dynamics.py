@@ -33,6 +33,8 @@ def _number(tags: Tags, name: str) -> float:
 def step_tanks(tags: Tags, dt: float, rng: random.Random) -> float:
     """Fill and drain both tanks; return the pumps' electrical power in kW."""
     power = 0.0
+    if tags["Pump1_Reset"]:
+        tags["Pump1_Fault"] = False  # a reset clears the fault while it is held
     for tank, pump, fault in (("Tank1", "Pump1", "Pump1_Fault"), ("Tank2", "Pump2", None)):
         running = bool(tags[f"{pump}_Command"]) and not (fault and tags[fault])
         tags[f"{pump}_Status"] = running
@@ -59,11 +61,19 @@ def step_boiler(tags: Tags, dt: float) -> float:
 
 
 def step_oven(tags: Tags, dt: float) -> float:
-    """Both oven zones follow the oven setpoint, zone 2 more slowly; return heater power."""
-    setpoint = _number(tags, "Oven_Setpoint")
+    """Both oven zones follow the oven setpoint, zone 2 more slowly, unless the oven's
+    mode is off (0) or cooling down (3); return heater power."""
+    heating = int(_number(tags, "Oven_Mode")) in (1, 2)
+    setpoint = _number(tags, "Oven_Setpoint") if heating else AMBIENT_C
     for zone, tau in (("Oven_Temp_Zone1", 60.0), ("Oven_Temp_Zone2", 90.0)):
         tags[zone] = round(_lag(_number(tags, zone), setpoint, dt, tau), 3)
-    return 12.0 if setpoint > AMBIENT_C else 0.0
+    return 12.0 if heating and setpoint > AMBIENT_C else 0.0
+
+
+def step_valve(tags: Tags, dt: float) -> None:
+    """Valve 3's position feedback follows its output with a few seconds' travel."""
+    output = min(100.0, max(0.0, _number(tags, "Valve3_Position")))
+    tags["Valve3_Feedback"] = round(_lag(_number(tags, "Valve3_Feedback"), output, dt, 3.0), 3)
 
 
 def step_conveyor(tags: Tags, dt: float, carried: float) -> tuple[float, float]:
@@ -90,4 +100,5 @@ class DemoDynamics:
         power = step_tanks(tags, dt, self._rng) + step_boiler(tags, dt) + step_oven(tags, dt)
         conveyor_power, self._items_carried = step_conveyor(tags, dt, self._items_carried)
         power += conveyor_power
+        step_valve(tags, dt)
         tags["Energy_Meter"] = round(_number(tags, "Energy_Meter") + power * dt / 3600.0, 4)

@@ -115,8 +115,8 @@ async def test_browse_pages_through_everything(
         tags = {t.name: t for t in await client.browse()}
     finally:
         classic_module.PAGE_SIZE = original
-    assert requests.count == 5  # 22 tags, 5 per page
-    assert len(tags) == 22
+    assert requests.count == 6  # 26 tags, 5 per page
+    assert len(tags) == 26
     setpoint = tags["Boiler.Setpoint"]
     assert (
         setpoint.kind,
@@ -136,6 +136,7 @@ async def test_browse_pages_through_everything(
         "Pump1_Command",
         "Pump1_Status",
         "Pump1_Fault",
+        "Pump1_Reset",
     }
 
 

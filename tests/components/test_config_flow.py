@@ -136,7 +136,7 @@ async def test_classic_with_a_ca_and_writable_tags(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_TLS_CA_PEM] == pem.strip()
     tags = result["options"][OPT_TAGS]
-    assert set(tags) == {"Pump1_Command", "Pump1_Status", "Pump1_Fault"}
+    assert set(tags) == {"Pump1_Command", "Pump1_Status", "Pump1_Fault", "Pump1_Reset"}
     assert tags["Pump1_Command"]["writable"] is True
     assert tags["Pump1_Status"].get("writable", False) is False
     assert tags["Pump1_Status"]["group"] == "Pump1"

@@ -198,7 +198,7 @@ async def test_configuration_endpoints(classic: Classic) -> None:
     }
     assert (await classic.request("GET", "tagManagement/variable/Nope"))[0] == 404
     groups = await classic.json("GET", "tagManagement/Groups")
-    assert {"name": "Pump1", "variableCount": 3} in groups["groups"]
+    assert {"name": "Pump1", "variableCount": 4} in groups["groups"]
     group = await classic.json("GET", "tagManagement/Group/Pump1")
     assert "Pump1_Fault" in group["variables"]
     assert (await classic.request("GET", "tagManagement/Group/Nope"))[0] == 404

@@ -82,7 +82,7 @@ async def test_serve_prints_urls_and_fingerprint(
         ],
         capsys,
     )
-    assert "25 tags" in output
+    assert "29 tags" in output
     assert "https://127.0.0.1:" in output
     assert "/WinCCRestService" in output
     assert ensure_certificate(tmp_path).fingerprint in output
@@ -99,7 +99,7 @@ async def test_plain_http_serves_without_tls(
     assert "http://127.0.0.1:" in output
     assert "https://" not in output
     assert "fingerprint" not in output
-    assert "22 tags" in output
+    assert "26 tags" in output
 
 
 def test_certificate_is_made_once(tmp_path: Path) -> None:

@@ -112,7 +112,7 @@ async def test_clock_and_tag_controls(http: aiohttp.ClientSession, wincc_sim: Si
     assert (state["time"], state["frozenClock"], state["tags"]) == (
         "2026-05-01T10:01:00.000Z",
         True,
-        22,
+        26,
     )
     _status, tag = await _control(http, wincc_sim, "POST", "tags/Tank1_Level", {"quality": 8})
     assert tag["quality"] == 8

@@ -59,6 +59,36 @@ def test_pump_fault_stops_the_pump(plant: Plant) -> None:
     assert plant.read("Pump1_Command").value is True
 
 
+def test_a_held_reset_clears_the_pump_fault(plant: Plant) -> None:
+    """The fault stays until the reset bit is set; then the pump runs again."""
+    plant.write("Pump1_Fault", True)
+    _step(plant, 1)
+    assert plant.read("Pump1_Fault").value is True
+    plant.write("Pump1_Reset", True)
+    _step(plant, 1)
+    assert plant.read("Pump1_Fault").value is False
+    assert plant.read("Pump1_Status").value is True
+
+
+def test_the_valve_feedback_follows_its_output(plant: Plant) -> None:
+    """The feedback travels toward a new output in seconds, not at once."""
+    plant.write("Valve3_Position", 80.0)
+    _step(plant, 1)
+    assert 30 < plant.read("Valve3_Feedback").value < 80  # type: ignore[operator]
+    _step(plant, 60)
+    assert plant.read("Valve3_Feedback").value == pytest.approx(80, abs=0.1)
+
+
+def test_the_oven_heats_only_in_a_heating_mode(plant: Plant) -> None:
+    """Mode 0 (off) lets the zones cool toward ambient; mode 2 (bake) heats again."""
+    plant.write("Oven_Mode", 0)
+    _step(plant, 600)
+    assert plant.read("Oven_Temp_Zone1").value < 40  # type: ignore[operator]
+    plant.write("Oven_Mode", 2)
+    _step(plant, 600)
+    assert plant.read("Oven_Temp_Zone1").value > 170  # type: ignore[operator]
+
+
 def test_same_seed_same_run() -> None:
     """Two plants with one seed move identically."""
     runs = []

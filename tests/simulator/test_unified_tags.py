@@ -197,7 +197,15 @@ async def test_browse_without_filter_lists_top_level_objects(gql: GraphQL) -> No
             },
         ),
         ("pump?_*", set()),
-        ("Pump1_*", {"HMI_RT_1::Pump1_Command", "HMI_RT_1::Pump1_Status", "HMI_RT_1::Pump1_Fault"}),
+        (
+            "Pump1_*",
+            {
+                "HMI_RT_1::Pump1_Command",
+                "HMI_RT_1::Pump1_Status",
+                "HMI_RT_1::Pump1_Fault",
+                "HMI_RT_1::Pump1_Reset",
+            },
+        ),
     ],
 )
 async def test_browse_wildcards(gql: GraphQL, pattern: str, expected: set[str]) -> None:
