@@ -51,11 +51,15 @@ __all__ = [
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.CLIMATE,
     Platform.EVENT,
     Platform.NUMBER,
+    Platform.SELECT,
     Platform.SENSOR,
     Platform.SWITCH,
     Platform.TEXT,
+    Platform.VALVE,
 ]
 
 
@@ -135,9 +139,12 @@ def _remove_stale_entities(hass: HomeAssistant, entry: WinCCConfigEntry) -> None
     """Drop entities of tags no longer exposed (or now of another platform), and
     devices left without a part of the plant."""
     runtime = entry.runtime_data
-    tags = runtime.coordinator.options.tags.values()
+    options = runtime.coordinator.options
+    tags = options.tags.values()
     entities = er.async_get(hass)
-    expected = expected_entities(entry, tags, alarms=runtime.alarms is not None)
+    expected = expected_entities(
+        entry, tags, alarms=runtime.alarms is not None, controls=options.controls
+    )
     for entity in er.async_entries_for_config_entry(entities, entry.entry_id):
         if (entity.domain, entity.unique_id) not in expected:
             entities.async_remove(entity.entity_id)

@@ -49,6 +49,8 @@ PUSH_SAFETY_INTERVAL: Final = timedelta(minutes=5)
 # (or one asking for minutes) does not keep every entity unavailable meanwhile.
 OPT_RETRY_AFTER_CAP: Final = "retry_after_cap"
 OPT_RULES: Final = "tag_rules"
+# Controls composed from several tags (climate, valve, select, button).
+OPT_CONTROLS: Final = "controls"
 # How often followed patterns are browsed again for new tags.
 PATTERN_REFRESH: Final = timedelta(minutes=10)
 

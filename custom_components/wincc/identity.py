@@ -20,6 +20,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 
 from .client import ServerType
 from .const import CONF_SERVER_TYPE, DOMAIN, MODELS
+from .controls import ControlConfig
 from .tags import TagConfig
 
 MANUFACTURER = "Siemens"
@@ -96,11 +97,21 @@ def tag_device(hass: HomeAssistant, entry: ConfigEntry, tag: TagConfig) -> Devic
     )
 
 
+def control_unique_id(entry: ConfigEntry, control: ControlConfig) -> str:
+    """The unique ID of a control's entity."""
+    return entity_unique_id(entry, f"{control.key}@control")
+
+
 def expected_entities(
-    entry: ConfigEntry, tags: Iterable[TagConfig], *, alarms: bool
+    entry: ConfigEntry,
+    tags: Iterable[TagConfig],
+    *,
+    alarms: bool,
+    controls: Iterable[ControlConfig] = (),
 ) -> set[tuple[str, str]]:
     """The (platform, unique ID) of every entity the entry should have."""
     expected = {(tag.platform.value, entity_unique_id(entry, tag.name)) for tag in tags}
+    expected |= {(c.kind.platform.value, control_unique_id(entry, c)) for c in controls}
     expected.add((Platform.SENSOR.value, entity_unique_id(entry, UPDATE_MODE_KEY)))
     if alarms:
         expected |= {

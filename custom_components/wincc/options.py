@@ -14,6 +14,7 @@ from .const import (
     OPT_ALARM_INTERVAL,
     OPT_ALARM_MIN_PRIORITY,
     OPT_ALARMS,
+    OPT_CONTROLS,
     OPT_PATTERNS,
     OPT_PUSH,
     OPT_READ_ONLY,
@@ -24,6 +25,7 @@ from .const import (
     OPT_TOLERATED_FAILURES,
     OPT_VOICE,
 )
+from .controls import ControlConfig
 from .tag_rules import TagRule, apply_rules
 from .tags import TagConfig
 
@@ -56,6 +58,8 @@ class EntryOptions:
     alarm_filter: str | None = None  # a server-side filter (Unified) or REST filter (classic)
     # Settings by pattern, for the tags exposed now and those added later.
     rules: tuple[TagRule, ...] = ()
+    # Controls composed from the exposed tags.
+    controls: tuple[ControlConfig, ...] = ()
 
     @classmethod
     def from_options(cls, raw: Mapping[str, Any]) -> Self:
@@ -81,6 +85,7 @@ class EntryOptions:
             alarm_classes=tuple(raw.get(OPT_ALARM_CLASSES, default.alarm_classes)),
             alarm_filter=raw.get(OPT_ALARM_FILTER) or None,
             rules=tuple(TagRule.from_options(rule) for rule in raw.get(OPT_RULES, [])),
+            controls=tuple(ControlConfig.from_options(c) for c in raw.get(OPT_CONTROLS, [])),
         )
 
     def as_options(self) -> dict[str, Any]:
@@ -100,11 +105,27 @@ class EntryOptions:
             OPT_ALARM_CLASSES: list(self.alarm_classes),
             OPT_ALARM_FILTER: self.alarm_filter or "",
             OPT_RULES: [rule.as_options() for rule in self.rules],
+            OPT_CONTROLS: [control.as_options() for control in self.controls],
         }
 
     def with_tags(self, tags: Mapping[str, TagConfig]) -> Self:
-        """A copy exposing ``tags`` instead."""
-        return replace(self, tags=_frozen(tags))
+        """A copy exposing ``tags`` instead; controls whose tags are no longer exposed,
+        or no longer writable where they write, go."""
+        kept = tuple(c for c in self.controls if c.usable_with(tags))
+        return replace(self, tags=_frozen(tags), controls=kept)
+
+    def with_control(self, control: ControlConfig) -> Self:
+        """A copy with ``control`` added (or replacing one of the same key); the tags it
+        writes become writable."""
+        tags = dict(self.tags)
+        for name in control.written_tags():
+            tags[name] = tags[name].with_writable(writable=True)
+        others = tuple(c for c in self.controls if c.key != control.key)
+        return replace(self, tags=_frozen(tags), controls=(*others, control))
+
+    def without_controls(self, keys: set[str]) -> Self:
+        """A copy without the controls of these keys."""
+        return replace(self, controls=tuple(c for c in self.controls if c.key not in keys))
 
     def with_new_tags(self, added: Mapping[str, TagConfig]) -> Self:
         """A copy exposing ``added`` too, each with what the rules give it."""

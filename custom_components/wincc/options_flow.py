@@ -42,7 +42,7 @@ from .const import (
     OPT_TOLERATED_FAILURES,
     OPT_VOICE,
 )
-from .options import EntryOptions
+from .control_flow import ControlSteps
 from .tag_map import TagMapError, export_yaml, import_map
 from .tag_picker import CONF_PATTERN, CONF_TAGS, TagPickerFlow, multi_select, tag_options
 from .tag_rules import TagRule, apply_rules
@@ -107,8 +107,8 @@ def _labelled(values: list[str], labels: dict[str, str]) -> SelectSelector:
     return SelectSelector(SelectSelectorConfig(options=options, mode=SelectSelectorMode.DROPDOWN))
 
 
-class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
-    """Add and remove tags, override how they show, and tune polling."""
+class WinCCOptionsFlow(TagPickerFlow, ControlSteps, OptionsFlowWithReload):
+    """Add and remove tags, override how they show, compose controls, and tune polling."""
 
     def _client(self) -> WinCCClient:
         return client_for(self.hass, self.config_entry.data)
@@ -116,13 +116,6 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
     @property
     def _server_type(self) -> ServerType:
         return ServerType(self.config_entry.data[CONF_SERVER_TYPE])
-
-    @property
-    def _options(self) -> EntryOptions:
-        return EntryOptions.from_options(self.config_entry.options)
-
-    def _save(self, options: EntryOptions) -> ConfigFlowResult:
-        return self.async_create_entry(data=options.as_options())
 
     def _save_tags(self, tags: dict[str, TagConfig], patterns: list[str]) -> ConfigFlowResult:
         return self._save(replace(self._options.with_tags(tags), patterns=tuple(patterns)))
@@ -137,6 +130,7 @@ class WinCCOptionsFlow(TagPickerFlow, OptionsFlowWithReload):
                 "tag_settings",
                 "tag_rules",
                 "tag_map",
+                "controls",
                 "alarms",
                 "settings",
             ],
