@@ -31,16 +31,8 @@ class WinCCValve(WinCCControlEntity, ValveEntity):
         return None if position is None else round(min(100.0, max(0.0, position)))
 
     async def async_set_valve_position(self, position: int) -> None:
-        """Write the position output."""
+        """Write the position output (open and close write 100 and 0 through this)."""
         await self.write("position", float(position))
-
-    async def async_open_valve(self) -> None:
-        """Write 100 %."""
-        await self.async_set_valve_position(100)
-
-    async def async_close_valve(self) -> None:
-        """Write 0 %."""
-        await self.async_set_valve_position(0)
 
 
 async def async_setup_entry(
