@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from types import MappingProxyType
@@ -122,6 +122,13 @@ class EntryOptions:
             tags[name] = tags[name].with_writable(writable=True)
         others = tuple(c for c in self.controls if c.key != control.key)
         return replace(self, tags=_frozen(tags), controls=(*others, control))
+
+    def with_controls(self, controls: Iterable[ControlConfig]) -> Self:
+        """A copy with these controls instead (their written tags made writable)."""
+        options = replace(self, controls=())
+        for control in controls:
+            options = options.with_control(control)
+        return options
 
     def without_controls(self, keys: set[str]) -> Self:
         """A copy without the controls of these keys."""

@@ -43,7 +43,7 @@ from .const import (
     OPT_VOICE,
 )
 from .control_flow import ControlSteps
-from .tag_map import TagMapError, export_yaml, import_map
+from .tag_map import TagMapError, export_yaml, import_controls, import_map
 from .tag_picker import CONF_PATTERN, CONF_TAGS, TagPickerFlow, multi_select, tag_options
 from .tag_rules import TagRule, apply_rules
 from .tags import TagConfig
@@ -303,17 +303,24 @@ class WinCCOptionsFlow(TagPickerFlow, ControlSteps, OptionsFlowWithReload):
                 return self._save(options)
             try:
                 tags = import_map(text, options.tags)
+                controls = import_controls(text, tags)
             except TagMapError as err:
                 problem = str(err)
             else:
-                return self._save(options.with_tags(tags))
+                options = options.with_tags(tags)
+                if controls is not None:
+                    options = options.with_controls(controls)
+                return self._save(options)
         return self.async_show_form(
             step_id="tag_map",
             data_schema=probatio.Schema(
                 {probatio.Optional(CONF_TAG_MAP): TextSelector(TextSelectorConfig(multiline=True))}
             ),
             errors={CONF_TAG_MAP: "bad_map"} if problem else {},
-            description_placeholders={"yaml": export_yaml(options.tags), "problem": problem},
+            description_placeholders={
+                "yaml": export_yaml(options.tags, options.controls),
+                "problem": problem,
+            },
         )
 
     async def async_step_alarms(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

@@ -92,8 +92,11 @@ async def _history(call: ServiceCall) -> ServiceResponse:
 async def _export_tag_map(call: ServiceCall) -> ServiceResponse:
     """The entry's tag map, as YAML and as CSV, to edit and import in the options."""
     entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
-    tags = entry.runtime_data.coordinator.options.tags
-    return {"yaml": export_yaml(tags), "csv": export_csv(tags)}
+    options = entry.runtime_data.coordinator.options
+    return {
+        "yaml": export_yaml(options.tags, options.controls),
+        "csv": export_csv(options.tags),
+    }
 
 
 @callback

@@ -3,11 +3,14 @@
 
 Columns: name, display name, unit, device class, state class, minimum, maximum, step,
 writable and display precision. Reading checks every row before anything changes.
+
+In YAML, the map also carries the controls composed from the tags: then it is a
+mapping of ``tags`` (the list) and ``controls``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 import csv
 from dataclasses import replace
 import io
@@ -16,6 +19,7 @@ from typing import Any
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 import yaml
 
+from .controls import ControlConfig, ControlError, ControlKind
 from .tags import TagConfig
 
 COLUMNS = (
@@ -54,10 +58,14 @@ def _row(tag: TagConfig) -> dict[str, Any]:
     }
 
 
-def export_yaml(tags: Mapping[str, TagConfig]) -> str:
-    """The tag map as YAML: a list with a mapping per tag, empty settings left out."""
+def export_yaml(tags: Mapping[str, TagConfig], controls: Sequence[ControlConfig] = ()) -> str:
+    """The tag map as YAML: a list with a mapping per tag, empty settings left out; with
+    controls, a mapping of that list and the controls."""
     rows = [{k: v for k, v in _row(tag).items() if v is not None} for tag in tags.values()]
-    return yaml.safe_dump(rows, allow_unicode=True, sort_keys=False)
+    if not controls:
+        return yaml.safe_dump(rows, allow_unicode=True, sort_keys=False)
+    document = {"tags": rows, "controls": [control.as_options() for control in controls]}
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
 
 
 def export_csv(tags: Mapping[str, TagConfig]) -> str:
@@ -70,12 +78,18 @@ def export_csv(tags: Mapping[str, TagConfig]) -> str:
     return out.getvalue()
 
 
+def _load(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+
+
 def _rows(text: str) -> list[dict[str, Any]]:
     """The rows of a YAML list of mappings, or of a CSV file with a header."""
-    try:
-        loaded = yaml.safe_load(text)
-    except yaml.YAMLError:
-        loaded = None
+    loaded = _load(text)
+    if isinstance(loaded, dict):
+        loaded = loaded.get("tags")
     if isinstance(loaded, list):
         if not all(isinstance(row, dict) for row in loaded):
             raise TagMapError("Each entry of the YAML list must be a mapping of settings")
@@ -139,3 +153,34 @@ def import_map(text: str, tags: Mapping[str, TagConfig]) -> dict[str, TagConfig]
             raise TagMapError(f"Row {line}: {name or 'a row without a name'} is not an exposed tag")
         updated[name] = _updated(tags[name], row, line)
     return updated
+
+
+def import_controls(text: str, tags: Mapping[str, TagConfig]) -> list[ControlConfig] | None:
+    """The controls a YAML map carries, checked against ``tags`` (the map's tags, as
+    read); None if it carries none (a list, or CSV), so the controls stay as they are."""
+    loaded = _load(text)
+    if not isinstance(loaded, dict) or "controls" not in loaded:
+        return None
+    if not isinstance(loaded["controls"], list):
+        raise TagMapError("controls must be a list")
+    return [_control(raw, tags, number) for number, raw in enumerate(loaded["controls"], 1)]
+
+
+def _control(raw: Any, tags: Mapping[str, TagConfig], number: int) -> ControlConfig:
+    try:
+        stored = ControlConfig.from_options(raw)
+        return ControlConfig.build(
+            stored.kind,
+            stored.name,
+            stored.tags,
+            tags,
+            states=stored.states,
+            reset_after=stored.reset_after,
+        )
+    except ControlError as err:
+        raise TagMapError(f"Control {number}: {err.key} ({err.field})") from None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        kinds = ", ".join(kind.value for kind in ControlKind)
+        raise TagMapError(
+            f"Control {number}: needs kind ({kinds}), name and tags by role"
+        ) from None

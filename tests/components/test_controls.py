@@ -13,6 +13,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+import yaml
 
 from custom_components.wincc.const import OPT_CONTROLS, OPT_TAGS
 from custom_components.wincc.controls import ControlConfig, ControlError, ControlKind, parse_states
@@ -282,3 +283,37 @@ async def test_a_control_is_unavailable_while_a_tag_it_needs_is_not(
     wincc_sim.thread.call(lambda: wincc_sim.runtime.plant.force_quality("Boiler.Temperature", 0x08))
     await poll(hass, freezer)
     assert hass.states.get("climate.boiler").state == "unavailable"  # type: ignore[union-attr]
+
+
+async def test_the_tag_map_carries_the_controls(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """The exported YAML holds the controls; imported back, it makes them again; a map
+    without them (a list, or CSV) leaves them; a wrong control changes nothing."""
+    await add_control(hass, entry, "valve", VALVE)
+    result = await options(hass, entry.entry_id, "tag_map")
+    exported = result["description_placeholders"]["yaml"]
+    assert "controls:" in exported
+    document = yaml.safe_load(exported)
+    for text, problem in (
+        (yaml.safe_dump({**document, "controls": [{"kind": "valve", "name": "V"}]}), "Control 1"),
+        (
+            yaml.safe_dump({**document, "controls": [{**document["controls"][0], "kind": "x"}]}),
+            "needs kind",
+        ),
+        (yaml.safe_dump({**document, "controls": "valve"}), "must be a list"),
+    ):
+        result = await answer(hass, result, {"tag_map": text})
+        assert result["errors"] == {"tag_map": "bad_map"}
+        assert problem in result["description_placeholders"]["problem"]
+    await answer(hass, result, {"tag_map": yaml.safe_dump({**document, "controls": []})})
+    await hass.async_block_till_done()
+    assert hass.states.get("valve.valve_3") is None
+    result = await options(hass, entry.entry_id, "tag_map")
+    await answer(hass, result, {"tag_map": yaml.safe_dump(document["tags"])})
+    await hass.async_block_till_done()
+    assert entry.options[OPT_CONTROLS] == []
+    result = await options(hass, entry.entry_id, "tag_map")
+    await answer(hass, result, {"tag_map": exported})
+    await hass.async_block_till_done()
+    assert hass.states.get("valve.valve_3") is not None
