@@ -33,6 +33,7 @@ from .issues import (
     prune_tag_issues,
     report_read_failure,
     report_server_answered,
+    report_write_right,
     update_tls_issue,
 )
 from .migration import async_migrate_entry
@@ -95,6 +96,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: WinCCConfigEntry) -> boo
         ) from err
     report_server_answered(hass, entry)
     options = EntryOptions.from_options(entry.options)
+    if options.read_only or not any(tag.writable for tag in options.tags.values()):
+        report_write_right(hass, entry, refused=None)  # nothing left to write
     coordinator = WinCCCoordinator(hass, entry, client, options)
     try:
         await coordinator.async_config_entry_first_refresh()

@@ -58,6 +58,11 @@ ISSUE_TLS_UNVERIFIED: Final = "tls_unverified"
 ISSUE_MISSING_RUNTIME_RIGHT: Final = "missing_runtime_right"
 ISSUE_CERTIFICATE_CHANGED: Final = "certificate_changed"
 ISSUE_TAG_RENAMED: Final = "tag_renamed"
+ISSUE_TAGS_GONE: Final = "tags_gone"
+ISSUE_NO_WRITE_RIGHT: Final = "no_write_right"
+# Reads in a row that must find a tag unknown before it counts as gone from the server
+# (a runtime that is starting may not know its tags for a moment).
+GONE_AFTER_READS: Final = 2
 
 # Alarm options
 OPT_ALARMS: Final = "alarms"

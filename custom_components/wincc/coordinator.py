@@ -14,6 +14,7 @@ from itertools import islice
 import logging
 from typing import Any
 
+from homeassistant.const import CONF_USERNAME
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.exceptions import (
     HomeAssistantError,
@@ -24,6 +25,8 @@ from homeassistant.util import dt as dt_util
 from .client import (
     AuthenticationError,
     Capability,
+    MissingRuntimeRightError,
+    PermissionDeniedError,
     PushFeed,
     Scalar,
     TagValue,
@@ -32,7 +35,14 @@ from .client import (
 from .const import DOMAIN, PATTERN_REFRESH
 from .entity_names import shown_names
 from .exceptions import action_failed, translation_key
-from .issues import report_read_failure, report_server_answered, report_tag_renamed
+from .gone_tags import GoneTags
+from .issues import (
+    report_read_failure,
+    report_server_answered,
+    report_tag_renamed,
+    report_tags_gone,
+    report_write_right,
+)
 from .options import EntryOptions
 from .server_coordinator import WinCCServerCoordinator
 from .tags import TagConfig
@@ -70,6 +80,7 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         self.push_feed: PushFeed | None = None  # set while the server pushes
         self._pushed: dict[str, TagValue] = {}
         self._next_pattern_refresh: datetime | None = None
+        self.gone = GoneTags()
         self._tag_listeners: list[TagListener] = []
         # Entity names, worked out for one set of tags (``_names_of``).
         self._names_of: Mapping[str, TagConfig] | None = None
@@ -96,6 +107,8 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         if self.failed_reads:
             report_server_answered(self.hass, self.config_entry)
         self.failed_reads = 0
+        if self.gone.note(values):
+            report_tags_gone(self.hass, self.config_entry, self.gone.names)
         return values
 
     # --- listeners of one tag ----------------------------------------------------------
@@ -220,13 +233,18 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         self._next_pattern_refresh = now + PATTERN_REFRESH
         tags = self.options.tags
         found: dict[str, TagConfig] = {}
+        listed: dict[str, set[str]] = {}
         for pattern in self.options.patterns:
             try:
                 infos = await self.client.browse(pattern)
             except WinCCError as err:
                 _LOGGER.debug("Browsing %s for new tags failed: %s", pattern, err)
                 continue
+            listed[pattern] = {i.name for i in infos}
             found.update((i.name, TagConfig.from_info(i)) for i in infos if i.name not in tags)
+        if left := self.gone.left_patterns(listed):
+            self._drop(left, found)
+            return
         if not found:
             return
         _LOGGER.info("New tags match followed patterns: %s", ", ".join(sorted(found)))
@@ -238,6 +256,16 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
             listener([self.options.tags[name] for name in found])
         if self.push_feed is not None:
             await self.push_feed.change_tags(list(self.options.tags))
+
+    @callback
+    def _drop(self, left: set[str], found: Mapping[str, TagConfig]) -> None:
+        """Stop exposing tags gone from the server and from their followed patterns
+        (and take the patterns' new tags); the entry reloads without their entities."""
+        _LOGGER.info("Tags gone from the server and its followed patterns: %s", sorted(left))
+        kept = {name: tag for name, tag in self.options.tags.items() if name not in left}
+        options = self.options.with_tags(kept).with_new_tags(found)
+        self.hass.config_entries.async_update_entry(self.config_entry, options=options.as_options())
+        self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
 
     # --- writes ------------------------------------------------------------------------
 
@@ -260,6 +288,15 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
         except AuthenticationError as err:
             self.config_entry.async_start_reauth(self.hass)
             raise action_failed(err) from err
+        except PermissionDeniedError as err:
+            if not isinstance(err, MissingRuntimeRightError):  # an issue of its own
+                report_write_right(
+                    self.hass,
+                    self.config_entry,
+                    refused=tag.name,
+                    username=self.config_entry.data[CONF_USERNAME],
+                )
+            raise action_failed(err) from err
         except WinCCError as err:
             raise action_failed(err) from err
         result = results[tag.name]
@@ -274,6 +311,7 @@ class WinCCCoordinator(WinCCServerCoordinator[dict[str, TagValue]]):
                 },
             )
         _LOGGER.debug("Wrote %r to %s", value, tag.name)
+        report_write_right(self.hass, self.config_entry, refused=None)
         await self._read_back(tag.name)
 
     async def _read_back(self, name: str) -> None:

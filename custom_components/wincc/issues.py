@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -14,11 +14,21 @@ from .const import (
     DOMAIN,
     ISSUE_CERTIFICATE_CHANGED,
     ISSUE_MISSING_RUNTIME_RIGHT,
+    ISSUE_NO_WRITE_RIGHT,
     ISSUE_TAG_RENAMED,
+    ISSUE_TAGS_GONE,
     ISSUE_TLS_UNVERIFIED,
 )
 
-ENTRY_ISSUES = (ISSUE_TLS_UNVERIFIED, ISSUE_MISSING_RUNTIME_RIGHT, ISSUE_CERTIFICATE_CHANGED)
+ENTRY_ISSUES = (
+    ISSUE_TLS_UNVERIFIED,
+    ISSUE_MISSING_RUNTIME_RIGHT,
+    ISSUE_CERTIFICATE_CHANGED,
+    ISSUE_TAGS_GONE,
+    ISSUE_NO_WRITE_RIGHT,
+)
+# The most tags an issue names; the fix flow lists them all.
+NAMED_TAGS = 10
 # Issues with a fix flow in repairs.py (trusting a certificate); the right is fixed in WinCC.
 FIXABLE = frozenset({ISSUE_TLS_UNVERIFIED, ISSUE_CERTIFICATE_CHANGED})
 # What a failed read can report, until the server answers again.
@@ -123,3 +133,53 @@ def delete_entry_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     for kind in ENTRY_ISSUES:
         ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))
     prune_tag_issues(hass, entry, ())
+
+
+def gone_issue_id(entry: ConfigEntry) -> str:
+    """The ID of the issue about the entry's tags gone from the server."""
+    return _issue_id(ISSUE_TAGS_GONE, entry)
+
+
+def named(tags: Sequence[str]) -> str:
+    """Tags for a message: the first ``NAMED_TAGS``, and how many more."""
+    shown = ", ".join(tags[:NAMED_TAGS])
+    return shown if len(tags) <= NAMED_TAGS else f"{shown} (+{len(tags) - NAMED_TAGS})"
+
+
+@callback
+def report_tags_gone(hass: HomeAssistant, entry: ConfigEntry, gone: Sequence[str]) -> None:
+    """Tags the server no longer knows: the fix flow stops exposing them (repairs.py).
+    No tag gone withdraws the issue."""
+    if not gone:
+        ir.async_delete_issue(hass, DOMAIN, gone_issue_id(entry))
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        gone_issue_id(entry),
+        is_fixable=True,
+        data={"entry_id": entry.entry_id},
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_TAGS_GONE,
+        translation_placeholders={
+            "title": entry.title,
+            "tags": named(gone),
+            "count": str(len(gone)),
+        },
+    )
+
+
+@callback
+def report_write_right(
+    hass: HomeAssistant, entry: ConfigEntry, *, refused: str | None, username: str = ""
+) -> None:
+    """A write refused for want of permission (``refused`` names the tag), while tags
+    are configured writable; None withdraws the issue (a write went through, or no tag
+    is writable any more)."""
+    _report(
+        hass,
+        entry,
+        ISSUE_NO_WRITE_RIGHT,
+        raised=refused is not None,
+        placeholders={"tag": refused or "", "username": username},
+    )

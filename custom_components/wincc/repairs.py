@@ -1,5 +1,5 @@
-"""Fix flows for the entry's repair issues: trusting the certificate again, and
-following a tag that WinCC renamed."""
+"""Fix flows for the entry's repair issues: trusting the certificate again, following
+a tag that WinCC renamed, and no longer exposing tags gone from the server."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from homeassistant.helpers.selector import SelectSelector, SelectSelectorConfig
 import probatio
 
 from .client import PresentedCertificate, TagInfo, WinCCError, fetch_certificate
-from .const import CONF_TLS_FINGERPRINT, ISSUE_TAG_RENAMED, TLS_KEYS
+from .const import CONF_TLS_FINGERPRINT, ISSUE_TAG_RENAMED, ISSUE_TAGS_GONE, TLS_KEYS
 from .issues import FIXABLE
+from .options import EntryOptions
 from .runtime import WinCCConfigEntry
 from .tag_rename import candidates, follow_renamed_tag
 
@@ -64,6 +65,52 @@ class TrustCertificateFlow(RepairsFlow):
         )
 
 
+def _loaded_entry(hass: HomeAssistant, entry_id: str) -> WinCCConfigEntry | None:
+    entry: WinCCConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.state is not ConfigEntryState.LOADED:
+        return None
+    return entry
+
+
+class RemoveGoneTagsFlow(RepairsFlow):
+    """Stop exposing the tags the server no longer knows; their entities go."""
+
+    def __init__(self, entry_id: str) -> None:
+        """Fix the entry ``entry_id``."""
+        self._entry_id = entry_id
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """List the tags, then ask."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """The tags gone; on confirmation, the entry exposes them no more and reloads."""
+        entry = _loaded_entry(self.hass, self._entry_id)
+        if entry is None:
+            return self.async_abort(reason="entry_not_loaded")
+        gone = set(entry.runtime_data.coordinator.gone.names)
+        if not gone:
+            return self.async_abort(reason="nothing_gone")
+        if user_input is not None:
+            options = EntryOptions.from_options(entry.options)
+            kept = {name: tag for name, tag in options.tags.items() if name not in gone}
+            self.hass.config_entries.async_update_entry(
+                entry, options=options.with_tags(kept).as_options()
+            )
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+            return self.async_create_entry(data={})
+        return self.async_show_form(
+            step_id="confirm",
+            data_schema=probatio.Schema({}),
+            description_placeholders={
+                "title": entry.title,
+                "tags": "\n".join(f"- {name}" for name in sorted(gone)),
+            },
+        )
+
+
 class RenamedTagFlow(RepairsFlow):
     """Pick the new name of a tag WinCC renamed; its entity and settings follow."""
 
@@ -74,12 +121,6 @@ class RenamedTagFlow(RepairsFlow):
         self._browsed: dict[str, TagInfo] = {}
         self._offered: list[TagInfo] = []
 
-    def _entry(self) -> WinCCConfigEntry | None:
-        entry = self.hass.config_entries.async_get_entry(self._entry_id)
-        if entry is None or entry.state is not ConfigEntryState.LOADED:
-            return None
-        return entry
-
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Browse the server for the names the tag may have now."""
         return await self.async_step_pick()
@@ -87,7 +128,7 @@ class RenamedTagFlow(RepairsFlow):
     async def async_step_pick(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Offer the likely new names (any other can be typed); check the pick exists.
         The server is browsed once per fix: every leaf tag it has is then known."""
-        entry = self._entry()
+        entry = _loaded_entry(self.hass, self._entry_id)
         tags = entry.runtime_data.coordinator.options.tags if entry else {}
         if entry is None or self._tag not in tags:
             return self.async_abort(reason="entry_not_loaded")
@@ -134,6 +175,8 @@ async def async_create_fix_flow(
     """The fix flow of a fixable issue: trust the certificate anew, or follow a tag."""
     if data is not None and issue_id.startswith(f"{ISSUE_TAG_RENAMED}_"):
         return RenamedTagFlow(str(data["entry_id"]), str(data["tag"]))
+    if data is not None and issue_id.startswith(f"{ISSUE_TAGS_GONE}_"):
+        return RemoveGoneTagsFlow(str(data["entry_id"]))
     if data is None or not issue_id.startswith(FIXED_BY_TRUSTING):
         raise ValueError(f"{issue_id} has no fix flow")
     return TrustCertificateFlow(str(data["entry_id"]))

@@ -201,6 +201,26 @@ async def test_a_button_writes_true_then_false_after_its_delay(
     assert wincc_sim.value("Pump1_Reset") is False
 
 
+async def test_a_failed_reset_is_logged_and_leaves_the_bit(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A runtime stopped when the reset is due: a warning names the button; the bit
+    stays true for the operator to see."""
+    await add_control(hass, entry, "button", RESET)
+    await call(hass, "button", "press", "button.pump_1_fault_reset")
+    wincc_sim.faults(paused=True)
+    freezer.tick(timedelta(seconds=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    wincc_sim.faults(paused=False)
+    assert wincc_sim.value("Pump1_Reset") is True
+    assert "button.pump_1_fault_reset: writing the command bit false again failed" in caplog.text
+
+
 @pytest.mark.parametrize(
     ("kind", "data", "errors"),
     [

@@ -30,6 +30,7 @@ from .errors import (
     UnsupportedFeatureError,
 )
 from .models import (
+    UNKNOWN_NAME_CODE,
     AlarmInstance,
     AlarmQuery,
     Capability,
@@ -160,7 +161,9 @@ class ClassicClient(WinCCClient):
     async def _read_one(self, name: str) -> TagValue:
         body = await self._send("GET", f"tagManagement/Value/{quote(name, safe='')}")
         if not body.strip():
-            return TagValue(name, None, Quality.BAD, error=ItemError("2", "Unknown tag"))
+            return TagValue(
+                name, None, Quality.BAD, error=ItemError(UNKNOWN_NAME_CODE, "Unknown tag")
+            )
         return parse_value_rows(decode_json(body, "tagManagement/Value"), [name], self._parsed)[
             name
         ]

@@ -97,11 +97,18 @@ class ItemError:
     description: str
 
     @property
+    def unknown(self) -> bool:
+        """Whether the server does not know the name (code 2 on both APIs)."""
+        return self.code == UNKNOWN_NAME_CODE
+
+    @property
     def renamed(self) -> bool:
         """Whether the tag was renamed in WinCC (pushed by WinCC Unified)."""
         return self.code == RENAMED_CODE
 
 
+# The code of a name the server cannot resolve: a tag (or alarm) it does not have.
+UNKNOWN_NAME_CODE = "2"
 # The code of a tag WinCC renamed; it must be followed under its new name.
 RENAMED_CODE = "renamed"
 

@@ -14,10 +14,9 @@ import math
 from typing import Any, TypedDict
 
 from .errors import InvalidArgumentError, NotFoundError, ProtocolError, ServerError, WinCCError
-from .models import DataKind, ItemError, Quality, Scalar, TagValue
+from .models import UNKNOWN_NAME_CODE, DataKind, ItemError, Quality, Scalar, TagValue
 
 # Per-item error codes both APIs use: 2 "cannot resolve name", 3 and 30x bad arguments.
-UNKNOWN_NAME_CODE = "2"
 ARGUMENT_CODES = frozenset({"3", "301", "302", "303"})
 
 # JSON decoders give plain dicts and lists; checking the concrete types is much faster
