@@ -47,6 +47,9 @@ def server_view(title: str, entry_id: str, entities: dict[str, str | None]) -> d
         cards.append({"type": "entities", "title": "Pumps", "entities": pumps})
     if setpoints := rows(r"number\..*"):
         cards.append({"type": "entities", "title": "Setpoints", "entities": setpoints})
+    cards += [{"type": "thermostat", "entity": climate} for climate in matching(r"climate\..*")]
+    if controls := rows(r"(valve|select|button)\..*"):
+        cards.append({"type": "entities", "title": "Controls", "entities": controls})
     temperatures = rows(r"sensor\..*(boiler|oven).*temperature")
     if temperatures:
         cards.append(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .api import Commands, RestApi
+from .controls import add_controls
 from .dashboard import TITLE, URL_PATH, plant_dashboard
 from .servers import DemoServer, FlowError, add_server
 
@@ -22,6 +23,7 @@ async def add_servers(api: RestApi, servers: list[DemoServer]) -> list[str]:
             if "already_configured" in str(err):
                 continue
             raise
+        await add_controls(api, entry, "HMI_RT_1::" if server.server_type == "unified" else "")
         added.append(str(entry["title"]))
     return added
 

@@ -94,7 +94,14 @@ async def test_both_faces_and_the_dashboard(
     assert not missing
     kinds = [card["type"] for card in config["views"][0]["cards"]]
     assert kinds.count("gauge") == 2
-    assert {"entities", "history-graph", "markdown", "button"} <= set(kinds)
+    assert {"entities", "history-graph", "markdown", "button", "thermostat"} <= set(kinds)
+    # The controls composed from tags, on both entries.
+    for entity_id in ("climate.boiler", "valve.valve_3", "select.oven_program"):
+        assert hass.states.get(entity_id) is not None
+        assert hass.states.get(f"{entity_id}_2") is not None
+    controls = next(c for c in config["views"][0]["cards"] if c.get("title") == "Controls")
+    reset = {"entity": "button.pump_1_fault_reset", "name": "Pump 1 fault reset"}
+    assert reset in controls["entities"]
     gauge = next(c for c in config["views"][0]["cards"] if c["type"] == "gauge")
     assert gauge["name"] == "Tank 1 level"  # the view names the server, the card not
     setpoints = next(c for c in config["views"][0]["cards"] if c.get("title") == "Setpoints")
