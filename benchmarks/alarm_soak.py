@@ -207,7 +207,13 @@ async def run(minutes: float, seed: int, details: bool = False) -> None:
     certificate = ensure_certificate(state_dir)
     runtime = Runtime(Clock(), RuntimeOptions(seed=seed))
     thread = SimulatorThread(
-        Simulator(runtime, unified_port=0, classic_port=0, ssl_context=certificate.server_context())
+        Simulator(
+            runtime,
+            unified_port=0,
+            classic_port=0,
+            oa_reporting_port=0,
+            ssl_context=certificate.server_context(),
+        )
     )
     endpoints = thread.start()
     delivered: dict[str, list[Key]] = {"unified": [], "classic": []}

@@ -60,7 +60,12 @@ def _line(face: str, server: list[float], total: list[float], size: int, rows: i
 async def run(tags: int, rounds: int) -> None:
     """Start the simulator, read everything on both faces, print figures."""
     thread = SimulatorThread(
-        Simulator(Runtime(Clock(), RuntimeOptions(extra_tags=tags)), unified_port=0, classic_port=0)
+        Simulator(
+            Runtime(Clock(), RuntimeOptions(extra_tags=tags)),
+            unified_port=0,
+            classic_port=0,
+            oa_reporting_port=0,
+        )
     )
     endpoints = thread.start()
     try:

@@ -14,7 +14,13 @@ from .certificate import ensure_certificate
 from .clock import Clock
 from .faults import Faults
 from .runtime import Runtime, RuntimeOptions
-from .server import DEFAULT_CLASSIC_PORT, DEFAULT_PARTNER_PORT, DEFAULT_UNIFIED_PORT, Simulator
+from .server import (
+    DEFAULT_CLASSIC_PORT,
+    DEFAULT_OA_REPORTING_PORT,
+    DEFAULT_PARTNER_PORT,
+    DEFAULT_UNIFIED_PORT,
+    Simulator,
+)
 from .users import DEMO_USERS, load_users
 
 EPILOG = """\
@@ -48,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--unified-port", type=int, default=DEFAULT_UNIFIED_PORT)
     parser.add_argument("--classic-port", type=int, default=DEFAULT_CLASSIC_PORT)
+    parser.add_argument(
+        "--oa-reporting-port",
+        type=int,
+        default=DEFAULT_OA_REPORTING_PORT,
+        help="WinCC OA REST Reporting (OA's Linux default)",
+    )
     parser.add_argument("--plain-http", action="store_true", help="serve HTTP, not HTTPS")
     parser.add_argument(
         "--state-dir",
@@ -172,21 +184,23 @@ async def serve(args: argparse.Namespace) -> None:
         unified_port=args.unified_port,
         classic_port=args.classic_port,
         partner_port=args.partner_port,
+        oa_reporting_port=args.oa_reporting_port,
         ssl_context=certificate.server_context() if certificate else None,
     )
     endpoints = await simulator.start()
     print(f"wincc-sim: {len(runtime.plant.definitions)} tags, system {runtime.system}")
-    print(f"  WinCC Unified (GraphQL): {endpoints.unified_url}/graphql")
-    print(f"  WinCC V7/V8 (REST):      {endpoints.classic_url}")
+    print(f"  WinCC Unified (GraphQL):   {endpoints.unified_url}/graphql")
+    print(f"  WinCC V7/V8 (REST):        {endpoints.classic_url}")
+    print(f"  WinCC OA (REST Reporting): {endpoints.oa_reporting_url}/reporting")
     if endpoints.partner_url:
-        print(f"  redundant partner:       {endpoints.partner_url}/graphql")
+        print(f"  redundant partner:         {endpoints.partner_url}/graphql")
     if certificate:
-        print(f"  certificate SHA-256:     {certificate.fingerprint}")
-        print(f"  certificate file:        {certificate.cert_path}")
+        print(f"  certificate SHA-256:       {certificate.fingerprint}")
+        print(f"  certificate file:          {certificate.cert_path}")
     print("  users: operator/operator (read, write, acknowledge), viewer/viewer (read only),")
     print("         guest/guest (no web rights), engineer/engineer (no Openness runtime right)")
     if args.profile:
-        print(f"  profile:                 {args.profile}")
+        print(f"  profile:                   {args.profile}")
     sys.stdout.flush()
     try:
         await asyncio.Event().wait()

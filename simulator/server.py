@@ -20,6 +20,8 @@ from .classic import handle_classic
 from .control import add_control_routes
 from .faults import fault_middleware
 from .graphql_ws import handle_graphql_ws
+from .oa_project import OaProject
+from .oa_reporting import handle_reporting
 from .redundancy import lost_host_middleware
 from .runtime import Runtime
 from .unified import MAX_BODY_BYTES, handle_graphql_post
@@ -29,6 +31,8 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_UNIFIED_PORT = 4443
 DEFAULT_CLASSIC_PORT = 34568
 DEFAULT_PARTNER_PORT = 4444
+# WinCC OA's web server serves REST Reporting on 8079 on Linux (443 on Windows).
+DEFAULT_OA_REPORTING_PORT = 8079
 CLASSIC_BASE = "winccrestservice"
 GRAPHQL = "/graphql"
 GRAPHQL_SLASH = "/graphql/"
@@ -92,12 +96,21 @@ def classic_app(runtime: Runtime) -> web.Application:
     return app
 
 
+def oa_reporting_app(runtime: Runtime) -> web.Application:
+    """The WinCC OA REST Reporting face: ``/reporting/{endpoint}``."""
+    app = _application(runtime)
+    app["oa_project"] = OaProject(runtime.plant)
+    app.router.add_get("/reporting/{endpoint}", handle_reporting)
+    return app
+
+
 @dataclass(frozen=True, slots=True)
 class Endpoints:
-    """Where the two faces listen."""
+    """Where the faces listen."""
 
     unified_url: str
     classic_url: str
+    oa_reporting_url: str
     # The second host of a redundant pair, if the runtime has one.
     partner_url: str | None = None
 
@@ -113,6 +126,7 @@ class Simulator:
         unified_port: int = DEFAULT_UNIFIED_PORT,
         classic_port: int = DEFAULT_CLASSIC_PORT,
         partner_port: int = DEFAULT_PARTNER_PORT,
+        oa_reporting_port: int = DEFAULT_OA_REPORTING_PORT,
         ssl_context: ssl.SSLContext | None = None,
         partner_ssl_context: ssl.SSLContext | None = None,
     ) -> None:
@@ -120,7 +134,7 @@ class Simulator:
         host of a redundant runtime, with a certificate of its own if one is given."""
         self.runtime = runtime
         self._host = host
-        self._ports = (unified_port, classic_port, partner_port)
+        self._ports = (unified_port, classic_port, oa_reporting_port, partner_port)
         self._ssl = ssl_context
         self._partner_ssl = partner_ssl_context or ssl_context
         self._runners: list[web.AppRunner] = []
@@ -129,10 +143,14 @@ class Simulator:
         """Listen on both ports and return their base URLs."""
         scheme = "https" if self._ssl else "http"
         urls = []
-        apps = [unified_app(self.runtime), classic_app(self.runtime)]
+        apps = [
+            unified_app(self.runtime),
+            classic_app(self.runtime),
+            oa_reporting_app(self.runtime),
+        ]
         if self.runtime.redundancy is not None:
             apps.append(unified_app(self.runtime, host=1))
-        contexts = (self._ssl, self._ssl, self._partner_ssl)
+        contexts = (self._ssl, self._ssl, self._ssl, self._partner_ssl)
         for app, port, context in zip(apps, self._ports, contexts, strict=False):
             runner = web.AppRunner(app, handle_signals=False, access_log=None)
             await runner.setup()
@@ -144,7 +162,8 @@ class Simulator:
         return Endpoints(
             unified_url=urls[0],
             classic_url=f"{urls[1]}/WinCCRestService",
-            partner_url=urls[2] if len(urls) > 2 else None,
+            oa_reporting_url=urls[2],
+            partner_url=urls[3] if len(urls) > 3 else None,
         )
 
     def present(self, cert_path: Path, key_path: Path) -> None:

@@ -29,6 +29,7 @@ class SimHandle:
         self.unified_url = endpoints.unified_url
         self.graphql_url = f"{endpoints.unified_url}/graphql"
         self.classic_url = endpoints.classic_url
+        self.oa_reporting_url = endpoints.oa_reporting_url
         self.partner_url = endpoints.partner_url  # a redundant pair's second host
         self.certificate = certificate
 
@@ -115,6 +116,7 @@ def running_simulator(
         unified_port=0,
         classic_port=0,
         partner_port=0,
+        oa_reporting_port=0,
         ssl_context=certificate.server_context(),
         partner_ssl_context=partner.server_context() if partner else None,
     )

@@ -47,7 +47,9 @@ async def test_detect_reports_an_untrusted_certificate(
 def plain_sim(socket_enabled: None) -> Iterator[SimulatorThread]:
     """A simulator over plain HTTP."""
     thread = SimulatorThread(
-        Simulator(Runtime(Clock(frozen_at=SIM_START)), unified_port=0, classic_port=0)
+        Simulator(
+            Runtime(Clock(frozen_at=SIM_START)), unified_port=0, classic_port=0, oa_reporting_port=0
+        )
     )
     thread.start()
     yield thread

@@ -73,6 +73,8 @@ async def test_serve_prints_urls_and_fingerprint(
             "0",
             "--classic-port",
             "0",
+            "--oa-reporting-port",
+            "0",
             "--state-dir",
             str(tmp_path),
             "--history-hours",
@@ -85,6 +87,7 @@ async def test_serve_prints_urls_and_fingerprint(
     assert "29 tags" in output
     assert "https://127.0.0.1:" in output
     assert "/WinCCRestService" in output
+    assert "WinCC OA (REST Reporting): https://127.0.0.1:" in output
     assert ensure_certificate(tmp_path).fingerprint in output
 
 
@@ -93,7 +96,11 @@ async def test_plain_http_serves_without_tls(
 ) -> None:
     """--plain-http prints http:// URLs and no certificate."""
     output = await _serve_briefly(
-        ["--plain-http", "--unified-port", "0", "--classic-port", "0", "--history-hours", "0"],
+        [
+            "--plain-http",
+            *("--unified-port", "0", "--classic-port", "0", "--oa-reporting-port", "0"),
+            *("--history-hours", "0"),
+        ],
         capsys,
     )
     assert "http://127.0.0.1:" in output
@@ -141,6 +148,7 @@ async def test_redundant_prints_the_partner(
     """--redundant serves a second Unified host and says where."""
     args = ["--plain-http", "--redundant", "--history-hours", "0"]
     ports = ["--unified-port", "0", "--classic-port", "0", "--partner-port", "0"]
+    ports += ["--oa-reporting-port", "0"]
     output = await _serve_briefly([*args, *ports], capsys)
-    assert "redundant partner:       http://127.0.0.1:" in output
+    assert "redundant partner:         http://127.0.0.1:" in output
     assert runtime_from(build_parser().parse_args(args)).redundancy is not None
