@@ -25,12 +25,21 @@ TLS_KEYS: Final = (
 )
 
 SERVER_TYPE_AUTO: Final = "auto"
-DEFAULT_PORTS: Final = {ServerType.UNIFIED: 443, ServerType.CLASSIC: 34568}
-# Auto-detection without a port: Unified's, then the classic service's default and the
-# port two independent classic clients default to.
-DETECT_PORTS: Final = (443, 34568, 34569)
+# WinCC OA's web server listens on 443 on Windows and on 8079 on Linux.
+DEFAULT_PORTS: Final = {
+    ServerType.UNIFIED: 443,
+    ServerType.CLASSIC: 34568,
+    ServerType.OA_REPORTING: 443,
+}
+# Auto-detection without a port: Unified's (and OA's on Windows), the classic service's
+# default, the port two independent classic clients default to, and OA's on Linux.
+DETECT_PORTS: Final = (443, 34568, 34569, 8079)
 # What devices and entry titles call each server family.
-MODELS: Final = {ServerType.UNIFIED: "WinCC Unified", ServerType.CLASSIC: "WinCC V7/V8 (REST)"}
+MODELS: Final = {
+    ServerType.UNIFIED: "WinCC Unified",
+    ServerType.CLASSIC: "WinCC V7/V8 (REST)",
+    ServerType.OA_REPORTING: "WinCC OA (REST Reporting)",
+}
 
 # Config entry options
 OPT_TAGS: Final = "tags"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .names import own_name
 from .tags import TagConfig
 
 
@@ -32,6 +33,6 @@ def shown_names(tags: Iterable[TagConfig], server: str) -> dict[str, str]:
     names: dict[str, str] = {}
     for same in placed.values():
         for tag, name in same:
-            own = tag.name.rpartition("::")[2]
+            own = own_name(tag.name)
             names[tag.name] = name if len(same) == 1 else f"{name} ({own})"
     return names

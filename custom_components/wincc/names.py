@@ -9,7 +9,10 @@ import ipaddress
 import re
 
 from .client import ServerType
+from .client.parsing import own_name
 from .const import MODELS
+
+__all__ = ["element_words", "equipment", "own_name", "readable", "server_title", "words"]
 
 # Where a name splits into words: separators, a word in lower case (two letters at
 # least, so ``kWh`` stays whole) or a digit before a capital, and a letter before a digit.
@@ -21,7 +24,7 @@ _BOUNDARY = re.compile(
 def words(name: str) -> list[str]:
     """The words of a tag's own name, without its system: ``HMI_RT_1::Tank1_Level``
     gives ``["Tank", "1", "Level"]``."""
-    return [word for word in _BOUNDARY.split(name.rpartition("::")[2]) if word]
+    return [word for word in _BOUNDARY.split(own_name(name)) if word]
 
 
 def element_words(name: str) -> frozenset[str]:
@@ -34,7 +37,7 @@ def equipment(name: str) -> str | None:
     """The piece of plant a tag's own name begins with, where the name goes on after it:
     ``HMI_RT_1::Tank1_Level`` belongs to ``Tank1``, ``Temperature`` to none. WinCC
     Unified tells of no tag tables or groups, so its plain tags are grouped by this."""
-    parts = re.split(r"[._]", name.rpartition("::")[2], maxsplit=1)
+    parts = re.split(r"[._]", own_name(name), maxsplit=1)
     return parts[0] if len(parts) == 2 and all(parts) else None
 
 

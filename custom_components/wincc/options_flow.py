@@ -24,7 +24,8 @@ from homeassistant.helpers.selector import (
 import probatio
 
 from .class_labels import class_labels
-from .client import ServerType, WinCCClient
+from .client import Capability, ServerType, WinCCClient
+from .client.detect import BACKENDS
 from .connection import client_for
 from .const import (
     CONF_SERVER_TYPE,
@@ -122,6 +123,7 @@ class WinCCOptionsFlow(TagPickerFlow, ControlSteps, OptionsFlowWithReload):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """What to change."""
+        writes = Capability.WRITE in BACKENDS[self._server_type].offers
         return self.async_show_menu(
             step_id="init",
             menu_options=[
@@ -130,7 +132,7 @@ class WinCCOptionsFlow(TagPickerFlow, ControlSteps, OptionsFlowWithReload):
                 "tag_settings",
                 "tag_rules",
                 "tag_map",
-                "controls",
+                *(["controls"] if writes else []),  # controls write; this API cannot
                 "alarms",
                 "settings",
             ],
@@ -231,7 +233,7 @@ class WinCCOptionsFlow(TagPickerFlow, ControlSteps, OptionsFlowWithReload):
         }
         if numeric:
             fields |= await _class_fields(self.hass)
-        if tag.can_be_writable:
+        if tag.can_be_writable and Capability.WRITE in BACKENDS[self._server_type].offers:
             fields[probatio.Optional("writable", default=tag.writable)] = BooleanSelector()
         if numeric:
             fields |= LIMIT_FIELDS | {

@@ -37,6 +37,8 @@ CONF_WRITABLE = "writable"
 SEARCH_EXAMPLES = {
     ServerType.UNIFIED: "`Tank*`, `*Temperature*`, `Boiler.*`, `HMI_RT_1::Boiler.*`",
     ServerType.CLASSIC: "`Tank*`, `*Temperature*`, `Boiler.*`",
+    # REST Reporting lists datapoints; an element is found by its full name.
+    ServerType.OA_REPORTING: "`*`, `ExampleDP_*`, `System1:Tank1.Level`",
 }
 # A selector with more choices is unusable; the user narrows the pattern instead.
 MAX_CHOICES = 500
@@ -136,6 +138,8 @@ class TagPickerFlow(ConfigEntryBaseFlow):
         self._picked: dict[str, TagConfig] = dict(tags)
         self._patterns: list[str] = list(patterns)
         self._added: list[str] = []
+        # Tags the server reports it will not let anyone write.
+        self._read_only: set[str] = set()
         self._matches: list[TagInfo] = []
         self._pattern = "*"
 
@@ -198,6 +202,8 @@ class TagPickerFlow(ConfigEntryBaseFlow):
                 if (everything or info.name in chosen) and info.name not in self._picked:
                     self._picked[info.name] = TagConfig.from_info(info)
                     self._added.append(info.name)
+                    if info.writable is False:  # the server says so: not offered
+                        self._read_only.add(info.name)
             if follow and self._pattern not in self._patterns:
                 self._patterns.append(self._pattern)
             if user_input.get(CONF_SEARCH_AGAIN):
@@ -230,7 +236,11 @@ class TagPickerFlow(ConfigEntryBaseFlow):
     ) -> ConfigFlowResult:
         """Choose which of the newly chosen tags Home Assistant may write."""
         candidates = setpoints_first(
-            [self._picked[name] for name in self._added if self._picked[name].can_be_writable]
+            [
+                self._picked[name]
+                for name in self._added
+                if self._picked[name].can_be_writable and name not in self._read_only
+            ]
         )
         if user_input is not None or not candidates:
             writable = set((user_input or {}).get(CONF_WRITABLE, []))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Self
 
 from .client.parsing import matches
+from .names import own_name
 from .tags import TagConfig, known_fields, set_fields
 
 # The settings of a tag a rule can fill in (each a TagConfig field of the same name).
@@ -40,7 +41,7 @@ class TagRule:
 
     def applies_to(self, tag: TagConfig) -> bool:
         """Whether the tag's name (with or without its system) matches the pattern."""
-        return matches(self.pattern, tag.name, tag.name.rpartition("::")[2])
+        return matches(self.pattern, tag.name, own_name(tag.name))
 
     def describe(self) -> str:
         """``*Temperature*: °C, temperature, measurement``."""

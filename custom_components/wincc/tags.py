@@ -9,7 +9,7 @@ from typing import Any, Self
 from homeassistant.const import Platform
 
 from .client import DataKind, TagInfo
-from .names import equipment, readable
+from .names import equipment, own_name, readable
 
 # Which platform a tag becomes: by its kind, read-only or marked writable.
 PLATFORMS_BY_KIND: dict[DataKind, tuple[Platform, Platform | None]] = {
@@ -23,7 +23,7 @@ PLATFORMS_BY_KIND: dict[DataKind, tuple[Platform, Platform | None]] = {
 
 def display_name(name: str, given: str | None) -> str:
     """The server's display name, or the tag's name in words where it gave none."""
-    if given and given not in (name, name.rpartition("::")[2]):
+    if given and given not in (name, own_name(name)):
         return given
     return readable(name)
 
@@ -122,7 +122,7 @@ class TagConfig:
     @property
     def part_name(self) -> str | None:
         """The name of the part's device, in words: ``Tank1`` is "Tank 1"."""
-        return readable(self.part.rpartition("::")[2]) if self.part else None
+        return readable(own_name(self.part)) if self.part else None
 
     @property
     def effective_unit(self) -> str | None:

@@ -87,7 +87,7 @@ async def test_something_else_is_not_wincc(
     await site.start()
     port = runner.addresses[0][1]
     try:
-        with pytest.raises(NotWinCCError, match="neither"):
+        with pytest.raises(NotWinCCError, match="but not as WinCC Unified"):
             await detect(session, ServerAddress("127.0.0.1", port, scheme="http"))
     finally:
         await runner.cleanup()

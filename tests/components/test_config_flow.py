@@ -256,9 +256,9 @@ async def test_auto_detect_tries_the_usual_ports(hass: HomeAssistant, wincc_sim:
 async def test_auto_detect_goes_on_to_the_next_classic_port(
     hass: HomeAssistant, wincc_sim: SimHandle
 ) -> None:
-    """443, then 34568, then 34569: the first that answers as WinCC is taken (here the
+    """443, then 34568, 34569 and 8079: the first that answers as WinCC is taken (here the
     usual ports are closed and the simulator's classic face stands in for the last)."""
-    assert DETECT_PORTS == (443, 34568, 34569)
+    assert DETECT_PORTS == (443, 34568, 34569, 8079)
     classic_port = address(wincc_sim.classic_url)[1]
     data = user_input(wincc_sim, "auto")
     del data[CONF_PORT]

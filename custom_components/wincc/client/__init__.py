@@ -44,6 +44,7 @@ from .models import (
     TagValue,
     WriteResult,
 )
+from .oa_reporting import OaReportingClient
 from .push import AlarmNotification, Backoff, PushFeed, PushHandler
 from .tls import PresentedCertificate, TlsSettings, fetch_certificate
 from .transport import ServerAddress
@@ -71,6 +72,7 @@ __all__ = [
     "MissingRuntimeRightError",
     "NotFoundError",
     "NotWinCCError",
+    "OaReportingClient",
     "PermissionDeniedError",
     "PresentedCertificate",
     "ProtocolError",

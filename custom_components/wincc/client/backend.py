@@ -33,7 +33,7 @@ from .models import (
     TagValue,
     WriteResult,
 )
-from .parsing import ParsedRows, check_values, chunked, matches
+from .parsing import ParsedRows, check_values, chunked, matches, own_name
 from .push import Backoff, PushFeed, PushHandler
 from .transport import HttpTransport, ServerAddress
 
@@ -144,6 +144,7 @@ class WinCCClient(ABC):
         self, values: Mapping[str, Scalar], kinds: Mapping[str, DataKind] | None = None
     ) -> dict[str, WriteResult]:
         """Write tags after checking each value against its tag's kind."""
+        self._require(Capability.WRITE)
         check_values(values, {**self._kinds, **(kinds or {})})
         return await self._write(values)
 
@@ -156,7 +157,7 @@ class WinCCClient(ABC):
         self._require(Capability.BROWSE)
         tags = await self._all_tags()
         self._kinds.update((tag.name, tag.kind) for tag in tags if tag.kind is not DataKind.OTHER)
-        return [tag for tag in tags if matches(pattern, tag.name, tag.name.rpartition("::")[2])]
+        return [tag for tag in tags if matches(pattern, tag.name, own_name(tag.name))]
 
     @abstractmethod
     async def _all_tags(self) -> list[TagInfo]:

@@ -73,7 +73,7 @@ class ClassicClient(WinCCClient):
     server_type = ServerType.CLASSIC
     base_path = BASE_PATH
     offers: ClassVar[frozenset[Capability]] = frozenset(
-        {Capability.BROWSE, Capability.HISTORY, Capability.ALARMS}
+        {Capability.WRITE, Capability.BROWSE, Capability.HISTORY, Capability.ALARMS}
     )
     lacks: ClassVar[Mapping[Capability, str]] = {
         Capability.ACKNOWLEDGE: "WinCC V7/V8's REST service cannot acknowledge alarms: "

@@ -8,6 +8,7 @@ from .backend import WinCCClient
 from .classic import ClassicClient
 from .errors import InvalidArgumentError, NotWinCCError
 from .models import ServerType
+from .oa_reporting import OaReportingClient
 from .transport import HttpTransport, ServerAddress
 from .unified import UnifiedClient
 from .unified_pair import UnifiedPairClient
@@ -16,6 +17,7 @@ from .unified_pair import UnifiedPairClient
 BACKENDS: dict[ServerType, type[WinCCClient]] = {
     ServerType.UNIFIED: UnifiedClient,
     ServerType.CLASSIC: ClassicClient,
+    ServerType.OA_REPORTING: OaReportingClient,
 }
 
 
@@ -33,8 +35,8 @@ async def detect(session: aiohttp.ClientSession | None, address: ServerAddress) 
     finally:
         await transport.close()
     raise NotWinCCError(
-        f"{address.host}:{address.port} answers, but neither as WinCC Unified (GraphQL) nor "
-        "as the WinCC V7/V8 REST service: check the port"
+        f"{address.host}:{address.port} answers, but not as WinCC Unified (GraphQL), the "
+        "WinCC V7/V8 REST service or WinCC OA's REST Reporting: check the port"
     )
 
 

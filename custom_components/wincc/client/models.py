@@ -16,11 +16,13 @@ class ServerType(StrEnum):
 
     UNIFIED = "unified"
     CLASSIC = "classic"
+    OA_REPORTING = "oa_reporting"
 
 
 class Capability(StrEnum):
     """What a server (and this client's backend for it) supports."""
 
+    WRITE = "write"  # tag values written
     BROWSE = "browse"
     HISTORY = "history"
     ALARMS = "alarms"

@@ -246,6 +246,15 @@ def chunked(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield items[start : start + size]
 
 
+def own_name(name: str) -> str:
+    """A tag's name without its system: ``HMI_RT_1::Tank1_Level`` (WinCC Unified) and
+    ``System1:Tank1.Level`` (WinCC OA) are ``Tank1_Level`` and ``Tank1.Level``."""
+    if "::" in name:
+        return name.rpartition("::")[2]
+    system, separator, rest = name.partition(":")
+    return rest if separator and rest and system and "." not in system else name
+
+
 def matches(pattern: str, *names: str | None) -> bool:
     """Whether any name matches a glob pattern, ignoring case (``*`` spans dots too)."""
     lowered = pattern.lower()

@@ -140,7 +140,7 @@ class HttpTransport:
                             continue
                         if response.status >= 300:
                             raise self._status_error(
-                                response.status, response.headers, method, path
+                                response.status, response.headers, method, path, body
                             )
                         return body, response.headers
                 except WinCCError:
@@ -217,7 +217,9 @@ class HttpTransport:
             except (TypeError, ValueError):
                 self.server_time = None
 
-    def _status_error(self, status: int, headers: Any, method: str, path: str) -> WinCCError:
+    def _status_error(
+        self, status: int, headers: Any, method: str, path: str, body: bytes = b""
+    ) -> WinCCError:
         error_class, message = HTTP_MESSAGES.get(
             status,
             (ServerError, f"The server answered HTTP {status}")
@@ -230,7 +232,8 @@ class HttpTransport:
                 HTTP_MESSAGES[503][1] if status == 503 else "The server is busy",
                 _retry_after(headers),
             )
-        return error_class(message)
+        said = server_says(body)
+        return error_class(f"{message} (the server says: {said})" if said else message)
 
     async def _certificate_error(
         self,
@@ -250,3 +253,17 @@ class HttpTransport:
         if self._owns_session and self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def server_says(body: bytes) -> str | None:
+    """The reason in an error answer's JSON (``errorText``, ``error`` or ``message``)."""
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    for key in ("errorText", "error", "message"):
+        if isinstance(payload.get(key), str) and payload[key].strip():
+            return str(payload[key]).strip()[:300]
+    return None
