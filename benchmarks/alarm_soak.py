@@ -212,6 +212,7 @@ async def run(minutes: float, seed: int, details: bool = False) -> None:
             unified_port=0,
             classic_port=0,
             oa_reporting_port=0,
+            oa_graphql_port=0,
             ssl_context=certificate.server_context(),
         )
     )

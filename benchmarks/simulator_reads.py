@@ -65,6 +65,7 @@ async def run(tags: int, rounds: int) -> None:
             unified_port=0,
             classic_port=0,
             oa_reporting_port=0,
+            oa_graphql_port=0,
         )
     )
     endpoints = thread.start()

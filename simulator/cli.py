@@ -16,6 +16,7 @@ from .faults import Faults
 from .runtime import Runtime, RuntimeOptions
 from .server import (
     DEFAULT_CLASSIC_PORT,
+    DEFAULT_OA_GRAPHQL_PORT,
     DEFAULT_OA_REPORTING_PORT,
     DEFAULT_PARTNER_PORT,
     DEFAULT_UNIFIED_PORT,
@@ -59,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=DEFAULT_OA_REPORTING_PORT,
         help="WinCC OA REST Reporting (OA's Linux default)",
+    )
+    parser.add_argument(
+        "--oa-graphql-port",
+        type=int,
+        default=DEFAULT_OA_GRAPHQL_PORT,
+        help="WinCC OA GraphQL application example (plain HTTP, as it serves)",
     )
     parser.add_argument("--plain-http", action="store_true", help="serve HTTP, not HTTPS")
     parser.add_argument(
@@ -185,6 +192,7 @@ async def serve(args: argparse.Namespace) -> None:
         classic_port=args.classic_port,
         partner_port=args.partner_port,
         oa_reporting_port=args.oa_reporting_port,
+        oa_graphql_port=args.oa_graphql_port,
         ssl_context=certificate.server_context() if certificate else None,
     )
     endpoints = await simulator.start()
@@ -192,6 +200,7 @@ async def serve(args: argparse.Namespace) -> None:
     print(f"  WinCC Unified (GraphQL):   {endpoints.unified_url}/graphql")
     print(f"  WinCC V7/V8 (REST):        {endpoints.classic_url}")
     print(f"  WinCC OA (REST Reporting): {endpoints.oa_reporting_url}/reporting")
+    print(f"  WinCC OA (GraphQL):        {endpoints.oa_graphql_url}/graphql")
     if endpoints.partner_url:
         print(f"  redundant partner:         {endpoints.partner_url}/graphql")
     if certificate:

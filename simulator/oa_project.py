@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from fnmatch import fnmatchcase
 import math
 import re
 
 from .description import Scalar
 from .plant import Plant, TagReading
+from .tagtypes import Kind, WriteRejectedError
 
 SYSTEM = "System1"
 # The type of every example datapoint: a float root element.
@@ -89,6 +91,8 @@ class OaProject:
         """Name every tag of the plant; the project started at the plant's start."""
         self._plant = plant
         self._started = plant.time
+        # Example datapoints written by clients: value and time.
+        self._written: dict[str, tuple[float, datetime]] = {}
 
     def _tags(self) -> dict[str, str]:
         # The plant's tags may change at run time (renamed, added): named afresh.
@@ -102,6 +106,18 @@ class OaProject:
     def elements(self) -> list[str]:
         """Every leaf element, with its system."""
         return sorted([*self._tags(), *(f"{SYSTEM}:{name}." for name in EXAMPLES)])
+
+    def names(self, pattern: str = "*", *, ignore_case: bool = False) -> list[str]:
+        """Datapoints matching a wildcard pattern, or their elements where the pattern
+        addresses elements (it has a dot); with or without the system."""
+        candidates = self.elements() if "." in pattern else self.datapoints()
+        fold = str.lower if ignore_case else str
+        wanted = fold(pattern)
+        return [
+            name
+            for name in candidates
+            if fnmatchcase(fold(name), wanted) or fnmatchcase(fold(name.partition(":")[2]), wanted)
+        ]
 
     def _resolve(self, name: str) -> tuple[str | None, str | None]:
         """(plant tag, example) of an element name, with or without its system and
@@ -119,10 +135,44 @@ class OaProject:
             raise NotAnElementError(name)
         raise UnknownDpError(name)
 
+    def element_type(self, name: str) -> str:
+        """OA's element type of an element (``STRUCT`` for a datapoint with elements)."""
+        try:
+            tag, example = self._resolve(name)
+        except NotAnElementError:
+            return "STRUCT"
+        if example is not None:
+            return "FLOAT"
+        kind = self._plant.definition(tag or "").data_type.kind
+        return {Kind.BOOL: "BOOL", Kind.INTEGER: "INT", Kind.FLOAT: "FLOAT"}.get(kind, "STRING")
+
+    def type_name(self, datapoint: str) -> str:
+        """A datapoint's type: the examples' ``ExampleDP_Float``, else the equipment's."""
+        local = datapoint.partition(":")[2] if ":" in datapoint else datapoint
+        local = local.removesuffix(".")
+        if local in EXAMPLES:
+            return EXAMPLE_TYPE
+        if f"{SYSTEM}:{local}" not in self.datapoints():
+            raise UnknownDpError(datapoint)
+        return f"{local.rstrip('0123456789')}_Type"
+
+    def write(self, name: str, value: Scalar) -> None:
+        """Write an element (the plant checks and converts the value)."""
+        tag, example = self._resolve(name)
+        if example is not None:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise WriteRejectedError(201, f"{name} takes a number")
+            self._written[example] = (float(value), self._plant.time)
+            return
+        self._plant.write(tag or "", value)
+
     def read(self, name: str) -> OnlineValue:
         """The online value of an element."""
         tag, example = self._resolve(name)
         if example is not None:
+            if example in self._written:
+                value, stamp = self._written[example]
+                return OnlineValue(value, stamp, 1 << ACTIVE)
             now = self._plant.time
             stamp = now if example in EXAMPLE_LOGGED else self._started
             return OnlineValue(EXAMPLES[example](now), stamp, 1 << ACTIVE)

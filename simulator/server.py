@@ -20,6 +20,7 @@ from .classic import handle_classic
 from .control import add_control_routes
 from .faults import fault_middleware
 from .graphql_ws import handle_graphql_ws
+from .oa_graphql import handle_oa_graphql, oa_sessions
 from .oa_project import OaProject
 from .oa_reporting import handle_reporting
 from .redundancy import lost_host_middleware
@@ -33,6 +34,8 @@ DEFAULT_CLASSIC_PORT = 34568
 DEFAULT_PARTNER_PORT = 4444
 # WinCC OA's web server serves REST Reporting on 8079 on Linux (443 on Windows).
 DEFAULT_OA_REPORTING_PORT = 8079
+# The WinCC OA GraphQL application example serves plain HTTP on 4000.
+DEFAULT_OA_GRAPHQL_PORT = 4000
 CLASSIC_BASE = "winccrestservice"
 GRAPHQL = "/graphql"
 GRAPHQL_SLASH = "/graphql/"
@@ -104,6 +107,15 @@ def oa_reporting_app(runtime: Runtime) -> web.Application:
     return app
 
 
+def oa_graphql_app(runtime: Runtime, project: OaProject) -> web.Application:
+    """The WinCC OA GraphQL application example's face: ``POST /graphql``."""
+    app = _application(runtime)
+    app["oa_project"] = project
+    app["oa_sessions"] = oa_sessions(runtime)
+    app.router.add_post(GRAPHQL, handle_oa_graphql)
+    return app
+
+
 @dataclass(frozen=True, slots=True)
 class Endpoints:
     """Where the faces listen."""
@@ -111,6 +123,7 @@ class Endpoints:
     unified_url: str
     classic_url: str
     oa_reporting_url: str
+    oa_graphql_url: str  # plain HTTP, as the application example serves it
     # The second host of a redundant pair, if the runtime has one.
     partner_url: str | None = None
 
@@ -127,6 +140,7 @@ class Simulator:
         classic_port: int = DEFAULT_CLASSIC_PORT,
         partner_port: int = DEFAULT_PARTNER_PORT,
         oa_reporting_port: int = DEFAULT_OA_REPORTING_PORT,
+        oa_graphql_port: int = DEFAULT_OA_GRAPHQL_PORT,
         ssl_context: ssl.SSLContext | None = None,
         partner_ssl_context: ssl.SSLContext | None = None,
     ) -> None:
@@ -134,23 +148,24 @@ class Simulator:
         host of a redundant runtime, with a certificate of its own if one is given."""
         self.runtime = runtime
         self._host = host
-        self._ports = (unified_port, classic_port, oa_reporting_port, partner_port)
+        self._ports = (unified_port, classic_port, oa_reporting_port, oa_graphql_port, partner_port)
         self._ssl = ssl_context
         self._partner_ssl = partner_ssl_context or ssl_context
         self._runners: list[web.AppRunner] = []
 
     async def start(self) -> Endpoints:
         """Listen on both ports and return their base URLs."""
-        scheme = "https" if self._ssl else "http"
         urls = []
+        reporting = oa_reporting_app(self.runtime)
         apps = [
             unified_app(self.runtime),
             classic_app(self.runtime),
-            oa_reporting_app(self.runtime),
+            reporting,
+            oa_graphql_app(self.runtime, reporting["oa_project"]),
         ]
         if self.runtime.redundancy is not None:
             apps.append(unified_app(self.runtime, host=1))
-        contexts = (self._ssl, self._ssl, self._ssl, self._partner_ssl)
+        contexts = (self._ssl, self._ssl, self._ssl, None, self._partner_ssl)
         for app, port, context in zip(apps, self._ports, contexts, strict=False):
             runner = web.AppRunner(app, handle_signals=False, access_log=None)
             await runner.setup()
@@ -158,12 +173,13 @@ class Simulator:
             await site.start()
             self._runners.append(runner)
             bound = runner.addresses[0][1]
-            urls.append(f"{scheme}://{self._host}:{bound}")
+            urls.append(f"{'https' if context else 'http'}://{self._host}:{bound}")
         return Endpoints(
             unified_url=urls[0],
             classic_url=f"{urls[1]}/WinCCRestService",
             oa_reporting_url=urls[2],
-            partner_url=urls[3] if len(urls) > 3 else None,
+            oa_graphql_url=urls[3],
+            partner_url=urls[4] if len(urls) > 4 else None,
         )
 
     def present(self, cert_path: Path, key_path: Path) -> None:

@@ -30,6 +30,7 @@ class SimHandle:
         self.graphql_url = f"{endpoints.unified_url}/graphql"
         self.classic_url = endpoints.classic_url
         self.oa_reporting_url = endpoints.oa_reporting_url
+        self.oa_graphql_url = endpoints.oa_graphql_url
         self.partner_url = endpoints.partner_url  # a redundant pair's second host
         self.certificate = certificate
 
@@ -117,6 +118,7 @@ def running_simulator(
         classic_port=0,
         partner_port=0,
         oa_reporting_port=0,
+        oa_graphql_port=0,
         ssl_context=certificate.server_context(),
         partner_ssl_context=partner.server_context() if partner else None,
     )

@@ -48,7 +48,11 @@ def plain_sim(socket_enabled: None) -> Iterator[SimulatorThread]:
     """A simulator over plain HTTP."""
     thread = SimulatorThread(
         Simulator(
-            Runtime(Clock(frozen_at=SIM_START)), unified_port=0, classic_port=0, oa_reporting_port=0
+            Runtime(Clock(frozen_at=SIM_START)),
+            unified_port=0,
+            classic_port=0,
+            oa_reporting_port=0,
+            oa_graphql_port=0,
         )
     )
     thread.start()

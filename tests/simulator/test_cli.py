@@ -75,6 +75,8 @@ async def test_serve_prints_urls_and_fingerprint(
             "0",
             "--oa-reporting-port",
             "0",
+            "--oa-graphql-port",
+            "0",
             "--state-dir",
             str(tmp_path),
             "--history-hours",
@@ -88,6 +90,7 @@ async def test_serve_prints_urls_and_fingerprint(
     assert "https://127.0.0.1:" in output
     assert "/WinCCRestService" in output
     assert "WinCC OA (REST Reporting): https://127.0.0.1:" in output
+    assert "WinCC OA (GraphQL):        http://127.0.0.1:" in output
     assert ensure_certificate(tmp_path).fingerprint in output
 
 
@@ -99,6 +102,7 @@ async def test_plain_http_serves_without_tls(
         [
             "--plain-http",
             *("--unified-port", "0", "--classic-port", "0", "--oa-reporting-port", "0"),
+            *("--oa-graphql-port", "0"),
             *("--history-hours", "0"),
         ],
         capsys,
@@ -148,7 +152,7 @@ async def test_redundant_prints_the_partner(
     """--redundant serves a second Unified host and says where."""
     args = ["--plain-http", "--redundant", "--history-hours", "0"]
     ports = ["--unified-port", "0", "--classic-port", "0", "--partner-port", "0"]
-    ports += ["--oa-reporting-port", "0"]
+    ports += ["--oa-reporting-port", "0", "--oa-graphql-port", "0"]
     output = await _serve_briefly([*args, *ports], capsys)
     assert "redundant partner:         http://127.0.0.1:" in output
     assert runtime_from(build_parser().parse_args(args)).redundancy is not None

@@ -1,0 +1,154 @@
+"""wincc-sim's face of the WinCC OA GraphQL application example: the whole schema is
+declared, logins and tokens, the datapoint reads and writes this project uses, "not
+simulated" for the rest, and the errors the reference gives."""
+
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+
+from simulator.clock import iso
+from simulator.oa_graphql import oa_schema
+from tests.conftest import SimHandle
+
+
+class OaGraphQL:
+    """Posts documents to the face, with the token of the last login."""
+
+    def __init__(self, session: aiohttp.ClientSession, sim: SimHandle) -> None:
+        self.session = session
+        self.url = f"{sim.oa_graphql_url}/graphql"
+        self.token: str | None = None
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None) -> tuple[int, Any]:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        async with self.session.post(
+            self.url, json={"query": query, "variables": variables or {}}, headers=headers
+        ) as response:
+            return response.status, await response.json()
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        status, body = await self.post(query, variables)
+        assert status == 200, body
+        assert "errors" not in body, body
+        return body["data"]
+
+    async def login(self, user: str = "operator") -> None:
+        data = await self.data(
+            "mutation($u:String!,$p:String!){login(username:$u,password:$p){token expiresAt}}",
+            {"u": user, "p": user},
+        )
+        self.token = data["login"]["token"]
+
+
+@pytest.fixture
+async def oa(wincc_sim: SimHandle) -> Any:
+    async with aiohttp.ClientSession() as session:
+        client = OaGraphQL(session, wincc_sim)
+        await client.login()
+        yield client
+
+
+def test_the_whole_schema_is_declared() -> None:
+    """Every root field of the example, and the namespaces this project uses."""
+    schema = oa_schema()
+    assert schema.query_type is not None
+    assert schema.mutation_type is not None
+    assert schema.subscription_type is not None
+    assert set(schema.query_type.fields) == {"api", "extras"}
+    assert {"login", "logout", "api", "extras"} == set(schema.mutation_type.fields)
+    assert {"dpConnect", "tagSubscribe"} <= set(schema.subscription_type.fields)
+    assert {"get", "names", "elementType", "getPeriod"} <= set(
+        schema.type_map["DataPointMethods"].fields  # type: ignore[attr-defined]
+    )
+
+
+async def test_reads_of_values_and_online_attributes(oa: OaGraphQL, wincc_sim: SimHandle) -> None:
+    data = await oa.data(
+        '{api{dp{get(dpeNames:["System1:Tank1.Level","ExampleDP_Rpt1.",'
+        '"System1:Tank1.Level:_online.._stime","System1:Tank1.Level:_online.._status"])}}}'
+    )
+    level, rpt1, stime, status = data["api"]["dp"]["get"]
+    assert level == wincc_sim.value("Tank1_Level")
+    assert rpt1 == 10.6
+    assert stime.endswith("Z")
+    assert status & 1  # active
+
+
+async def test_names_types_and_existence(oa: OaGraphQL) -> None:
+    data = await oa.data(
+        '{api{dp{dps:names(dpPattern:"Example*") elements:names(dpPattern:"Tank1.*")'
+        ' typed:names(dpType:"ExampleDP_Float") float:elementType(dpeName:"System1:Tank1.Level")'
+        ' bool:elementType(dpeName:"Pump1.Command") struct:elementType(dpeName:"Tank1")'
+        ' type:typeName(dp:"ExampleDP_Trend1") yes:exists(dpeName:"Tank1.Level")'
+        ' no:exists(dpeName:"Tank9.Level")}}}'
+    )
+    dp = data["api"]["dp"]
+    assert "System1:ExampleDP_Trend1" in dp["dps"]
+    assert "System1:Tank1" not in dp["dps"]
+    assert set(dp["elements"]) == {
+        "System1:Tank1.Level",
+        "System1:Tank1.Temperature",
+        "System1:Tank1.InletValve",
+    }
+    assert len(dp["typed"]) == 8
+    assert (dp["float"], dp["bool"], dp["struct"], dp["type"]) == (
+        "FLOAT",
+        "BOOL",
+        "STRUCT",
+        "ExampleDP_Float",
+    )
+    assert (dp["yes"], dp["no"]) == (True, False)
+
+
+async def test_writes_and_the_period(oa: OaGraphQL, wincc_sim: SimHandle) -> None:
+    """set writes the plant (and an example datapoint); getPeriod gives times and values."""
+    data = await oa.data(
+        'mutation{api{dp{set(dpeNames:["System1:Boiler.Setpoint","ExampleDP_Arg1."],'
+        "values:[72.5, 3])}}}"
+    )
+    assert data["api"]["dp"]["set"] is True
+    assert wincc_sim.value("Boiler.Setpoint") == 72.5
+    assert (await oa.data('{api{dp{get(dpeNames:["ExampleDP_Arg1."])}}}'))["api"]["dp"]["get"] == [
+        3.0
+    ]
+    wincc_sim.advance(60)
+    end = wincc_sim.runtime.plant.time
+    start = end - timedelta(seconds=30)
+    period = await oa.data(
+        "query($s:Time!,$e:Time!){api{dp{getPeriod(startTime:$s,endTime:$e,"
+        'dpeNames:["System1:Tank1.Level"])}}}',
+        {"s": iso(start), "e": iso(end)},
+    )
+    (rows,) = period["api"]["dp"]["getPeriod"]
+    assert len(rows["times"]) == len(rows["values"]) >= 3
+
+
+async def test_errors_as_the_reference_gives_them(oa: OaGraphQL, wincc_sim: SimHandle) -> None:
+    """Bad token: HTTP 500 Unauthorized. Wrong password: 200 with the message. A viewer's
+    mutation: Forbidden. An unknown element and an unsimulated field: errors."""
+    token = oa.token
+    oa.token = "nope"
+    status, body = await oa.post("{api{dp{names}}}")
+    assert (status, body["errors"][0]["message"]) == (500, "Unauthorized")
+    oa.token = None
+    status, body = await oa.post('mutation{login(username:"operator",password:"x"){token}}')
+    assert (status, body["errors"][0]["message"]) == (200, "Invalid username or password")
+    oa.token = token
+    status, body = await oa.post('{api{dp{get(dpeNames:["System1:Nope.Value"])}}}')
+    assert body["errors"][0]["message"].startswith("Failed to get data points")
+    status, body = await oa.post('{api{dp{getUnit(dpeName:"System1:Tank1.Level")}}}')
+    assert body["errors"][0]["message"] == "Not simulated by wincc-sim: DataPointMethods.getUnit"
+    status, body = await oa.post("{api{dp{nope}}}")
+    assert status == 400  # not in the schema: a validation error
+    await oa.login("viewer")
+    status, body = await oa.post('mutation{api{dp{set(dpeNames:["Boiler.Setpoint"],values:[1])}}}')
+    assert body["errors"][0]["message"] == "Forbidden: Read-only users cannot perform mutations"
+    assert wincc_sim.value("Boiler.Setpoint") != 1
+
+
+async def test_logout_ends_the_token(oa: OaGraphQL) -> None:
+    assert (await oa.data("mutation{logout}"))["logout"] is True
+    status, _ = await oa.post("{api{dp{names}}}")
+    assert status == 500
