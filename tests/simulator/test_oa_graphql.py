@@ -152,3 +152,42 @@ async def test_logout_ends_the_token(oa: OaGraphQL) -> None:
     assert (await oa.data("mutation{logout}"))["logout"] is True
     status, _ = await oa.post("{api{dp{names}}}")
     assert status == 500
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "message"),
+    [
+        ('{api{dp{elementType(dpeName:"Nope.X")}}}', None, "Failed to get element type"),
+        ('{api{dp{typeName(dp:"Nope")}}}', None, "Failed to get type name"),
+        (
+            'query($s:Time!){api{dp{getPeriod(startTime:$s,endTime:$s,dpeNames:["Nope.X"])}}}',
+            {"s": "2026-05-01T10:00:00Z"},
+            "Failed to get period",
+        ),
+        (
+            'query($s:Time!){api{dp{getPeriod(startTime:$s,endTime:$s,dpeNames:["Tank1.Level"])}}}',
+            {"s": "yesterday"},
+            "ISO 8601",
+        ),
+        ('mutation{api{dp{set(dpeNames:["Tank1.Level"],values:[1,2])}}}', None, "same length"),
+        ('mutation{api{dp{set(dpeNames:["Pump1.Command"],values:["on"])}}}', None, "Failed to set"),
+        (
+            'mutation{api{dp{set(dpeNames:["ExampleDP_Arg1."],values:["x"])}}}',
+            None,
+            "Failed to set",
+        ),
+    ],
+)
+async def test_bad_arguments_are_errors(
+    oa: OaGraphQL, query: str, variables: dict[str, Any] | None, message: str
+) -> None:
+    _, body = await oa.post(query, variables)
+    assert message in body["errors"][0]["message"]
+
+
+async def test_requests_that_are_not_graphql(oa: OaGraphQL, wincc_sim: SimHandle) -> None:
+    async with oa.session.post(oa.url, data=b"nope") as response:
+        assert response.status == 400
+    status, body = await oa.post("{ api {")
+    assert status == 400
+    assert "Syntax Error" in body["errors"][0]["message"]
