@@ -30,6 +30,7 @@ DEFAULT_PORTS: Final = {
     ServerType.UNIFIED: 443,
     ServerType.CLASSIC: 34568,
     ServerType.OA_REPORTING: 443,
+    ServerType.OA_GRAPHQL: 4000,
 }
 # Auto-detection without a port: Unified's (and OA's on Windows), the classic service's
 # default, the port two independent classic clients default to, and OA's on Linux.
@@ -39,6 +40,7 @@ MODELS: Final = {
     ServerType.UNIFIED: "WinCC Unified",
     ServerType.CLASSIC: "WinCC V7/V8 (REST)",
     ServerType.OA_REPORTING: "WinCC OA (REST Reporting)",
+    ServerType.OA_GRAPHQL: "WinCC OA (GraphQL)",
 }
 
 # Config entry options

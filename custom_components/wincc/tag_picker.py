@@ -39,6 +39,8 @@ SEARCH_EXAMPLES = {
     ServerType.CLASSIC: "`Tank*`, `*Temperature*`, `Boiler.*`",
     # REST Reporting lists datapoints; an element is found by its full name.
     ServerType.OA_REPORTING: "`*`, `ExampleDP_*`, `System1:Tank1.Level`",
+    # A pattern without a dot finds the elements of the datapoints it matches.
+    ServerType.OA_GRAPHQL: "`Tank*`, `ExampleDP_*`, `*.Temperature`",
 }
 # A selector with more choices is unusable; the user narrows the pattern instead.
 MAX_CHOICES = 500

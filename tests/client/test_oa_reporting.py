@@ -19,7 +19,7 @@ from custom_components.wincc.client import (
     UnsupportedFeatureError,
     detect,
 )
-from custom_components.wincc.client.oa_reporting import kind_of, quality_from_status
+from custom_components.wincc.client.oa_status import kind_of, quality_from_status
 from tests.client.conftest import server
 from tests.conftest import SimHandle
 
@@ -48,7 +48,10 @@ async def oa(
         (format((1 << 5) | 1, "064b"), Quality.BAD),
         ("", Quality.UNKNOWN),
         ("10x1", Quality.UNKNOWN),
-        (17, Quality.UNKNOWN),
+        (1 << 22, Quality.UNCERTAIN),
+        (1 << 8, Quality.BAD),
+        (True, Quality.UNKNOWN),
+        (None, Quality.UNKNOWN),
     ],
 )
 def test_status_bits_give_the_quality(bits: object, quality: Quality) -> None:

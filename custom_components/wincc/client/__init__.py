@@ -44,6 +44,7 @@ from .models import (
     TagValue,
     WriteResult,
 )
+from .oa_graphql import OaGraphQLClient
 from .oa_reporting import OaReportingClient
 from .push import AlarmNotification, Backoff, PushFeed, PushHandler
 from .tls import PresentedCertificate, TlsSettings, fetch_certificate
@@ -72,6 +73,7 @@ __all__ = [
     "MissingRuntimeRightError",
     "NotFoundError",
     "NotWinCCError",
+    "OaGraphQLClient",
     "OaReportingClient",
     "PermissionDeniedError",
     "PresentedCertificate",

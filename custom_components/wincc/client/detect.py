@@ -8,6 +8,7 @@ from .backend import WinCCClient
 from .classic import ClassicClient
 from .errors import InvalidArgumentError, NotWinCCError
 from .models import ServerType
+from .oa_graphql import OaGraphQLClient
 from .oa_reporting import OaReportingClient
 from .transport import HttpTransport, ServerAddress
 from .unified import UnifiedClient
@@ -15,6 +16,8 @@ from .unified_pair import UnifiedPairClient
 
 # Every backend, in the order detection tries them.
 BACKENDS: dict[ServerType, type[WinCCClient]] = {
+    # Before Unified: both answer GraphQL, and the example refuses Unified's probe.
+    ServerType.OA_GRAPHQL: OaGraphQLClient,
     ServerType.UNIFIED: UnifiedClient,
     ServerType.CLASSIC: ClassicClient,
     ServerType.OA_REPORTING: OaReportingClient,
@@ -36,7 +39,8 @@ async def detect(session: aiohttp.ClientSession | None, address: ServerAddress) 
         await transport.close()
     raise NotWinCCError(
         f"{address.host}:{address.port} answers, but not as WinCC Unified (GraphQL), the "
-        "WinCC V7/V8 REST service or WinCC OA's REST Reporting: check the port"
+        "WinCC V7/V8 REST service, or WinCC OA (REST Reporting or the GraphQL application "
+        "example): check the port"
     )
 
 

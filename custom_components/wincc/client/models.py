@@ -17,6 +17,7 @@ class ServerType(StrEnum):
     UNIFIED = "unified"
     CLASSIC = "classic"
     OA_REPORTING = "oa_reporting"
+    OA_GRAPHQL = "oa_graphql"
 
 
 class Capability(StrEnum):

@@ -32,6 +32,7 @@ from .models import (
     TagValue,
     WriteResult,
 )
+from .oa_status import kind_of, quality_from_status
 from .parsing import as_scalar, expect_list, matches, own_name, parse_timestamp
 from .transport import HttpTransport, decode_json
 
@@ -40,35 +41,9 @@ BASE_PATH = "/reporting"
 # rest are offered without a kind (a read tells it later).
 MAX_PROBES = 500
 WILDCARDS = frozenset("*?[")
-# Status bits of an online value (bit 0 is the last of the 64 digits).
-INVALID_BITS = (5, 6, 7, 8)  # exp_inv, aut_inv, online_bad, default_bad
-UNCERTAIN_BIT = 22
 # What an answer about one element can be; anything else (no connection, a busy or
 # failing server, refused credentials) fails the whole read.
 REFUSED_ITEM = (ProtocolError, InvalidArgumentError, NotFoundError)
-
-
-def quality_from_status(bits: object) -> Quality:
-    """The quality of OA status bits written as 64 binary digits (unknown otherwise)."""
-    if not isinstance(bits, str) or not bits or set(bits) - {"0", "1"}:
-        return Quality.UNKNOWN
-    status = int(bits, 2)
-    if any(status >> bit & 1 for bit in INVALID_BITS):
-        return Quality.BAD
-    if status >> UNCERTAIN_BIT & 1:
-        return Quality.UNCERTAIN
-    return Quality.GOOD
-
-
-def kind_of(value: object) -> DataKind:
-    """A tag's kind, from the JSON type of a value read."""
-    if isinstance(value, bool):
-        return DataKind.BOOL
-    if isinstance(value, int):
-        return DataKind.INTEGER
-    if isinstance(value, float):
-        return DataKind.FLOAT
-    return DataKind.TEXT if isinstance(value, str) else DataKind.OTHER
 
 
 def _iso(moment: datetime) -> str:

@@ -256,13 +256,17 @@ class HttpTransport:
 
 
 def server_says(body: bytes) -> str | None:
-    """The reason in an error answer's JSON (``errorText``, ``error`` or ``message``)."""
+    """The reason in an error answer's JSON (``errorText``, ``error`` or ``message``, or
+    the first GraphQL error's ``message``)."""
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError:
         return None
     if not isinstance(payload, dict):
         return None
+    errors = payload.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        payload = errors[0]  # a GraphQL error answer
     for key in ("errorText", "error", "message"):
         if isinstance(payload.get(key), str) and payload[key].strip():
             return str(payload[key]).strip()[:300]
