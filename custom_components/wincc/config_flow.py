@@ -41,10 +41,11 @@ from .client import (
     WinCCError,
     detect,
 )
-from .connection import client_for, partner_address, server_address
+from .connection import client_for, partner_address, plain_http_misused, server_address
 from .const import (
     CONF_PARTNER,
     CONF_PARTNER_FINGERPRINT,
+    CONF_PLAIN_HTTP,
     CONF_SERVER_TYPE,
     CONF_TLS_CA_PEM,
     CONF_TLS_FINGERPRINT,
@@ -83,6 +84,7 @@ USER_SCHEMA = probatio.Schema(
         probatio.Required(CONF_USERNAME): TextSelector(),
         probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
         probatio.Optional(CONF_PARTNER): TextSelector(),
+        probatio.Optional(CONF_PLAIN_HTTP, default=False): BooleanSelector(),
     }
 )
 CERTIFICATE_SCHEMA = probatio.Schema(
@@ -112,6 +114,7 @@ RECONFIGURE_SCHEMA = probatio.Schema(
         probatio.Required(CONF_USERNAME): TextSelector(),
         probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
         probatio.Optional(CONF_PARTNER): TextSelector(),
+        probatio.Optional(CONF_PLAIN_HTTP, default=False): BooleanSelector(),
         # Forget how the certificate is trusted, and choose again in the certificate step.
         probatio.Optional(CONF_RETRUST, default=False): BooleanSelector(),
     }
@@ -174,6 +177,8 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
         """Detect and log in: form errors, or the untrusted certificate, or neither."""
         try:
             await self._detect()
+            if plain_http_misused(self._data):
+                return {CONF_PLAIN_HTTP: "plain_http_oa_graphql_only"}, None
             await _log_in(self._client())
         except CertificateError as err:
             return {}, err
@@ -426,7 +431,10 @@ class WinCCConfigFlow(TagPickerFlow, ConfigFlow, domain=DOMAIN):
 
 
 def _with_partner(data: dict[str, Any]) -> dict[str, Any]:
-    """The data without an empty partner, or a partner's pin without the partner."""
+    """The data without an empty partner, or a partner's pin without the partner (and
+    without plain HTTP unless chosen)."""
+    if not data.get(CONF_PLAIN_HTTP):
+        data = {k: v for k, v in data.items() if k != CONF_PLAIN_HTTP}
     partner = str(data.get(CONF_PARTNER) or "").strip()
     if partner:
         return {**data, CONF_PARTNER: partner}

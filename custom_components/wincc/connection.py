@@ -20,6 +20,7 @@ from .client import (
 from .const import (
     CONF_PARTNER,
     CONF_PARTNER_FINGERPRINT,
+    CONF_PLAIN_HTTP,
     CONF_SERVER_TYPE,
     CONF_TLS_CA_PEM,
     CONF_TLS_FINGERPRINT,
@@ -77,4 +78,13 @@ def partner_address(data: Mapping[str, Any]) -> ServerAddress | None:
 
 def server_address(data: Mapping[str, Any]) -> ServerAddress:
     """Where the server an entry (or a flow) describes is, and how its certificate is trusted."""
+    if data.get(CONF_PLAIN_HTTP):
+        return ServerAddress(data[CONF_HOST], data[CONF_PORT], scheme="http")
     return ServerAddress(data[CONF_HOST], data[CONF_PORT], ssl=tls_settings(data).ssl_argument())
+
+
+def plain_http_misused(data: Mapping[str, Any]) -> bool:
+    """Plain HTTP chosen for a server other than the WinCC OA GraphQL example."""
+    return bool(data.get(CONF_PLAIN_HTTP)) and (
+        data[CONF_SERVER_TYPE] != ServerType.OA_GRAPHQL.value
+    )

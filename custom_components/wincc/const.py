@@ -16,6 +16,9 @@ CONF_TLS_VERIFY: Final = "tls_verify"
 # The second host of a redundant WinCC Unified pair ("host" or "host:port"), and the
 # fingerprint of its certificate where it is not the first host's.
 CONF_PARTNER: Final = "partner"
+# Plain HTTP, no TLS: only the WinCC OA GraphQL application example serves it, and only
+# as the user's explicit choice, which stands as a repair issue.
+CONF_PLAIN_HTTP: Final = "plain_http"
 CONF_PARTNER_FINGERPRINT: Final = "partner_tls_fingerprint"
 TLS_KEYS: Final = (
     CONF_TLS_FINGERPRINT,
@@ -33,8 +36,9 @@ DEFAULT_PORTS: Final = {
     ServerType.OA_GRAPHQL: 4000,
 }
 # Auto-detection without a port: Unified's (and OA's on Windows), the classic service's
-# default, the port two independent classic clients default to, and OA's on Linux.
-DETECT_PORTS: Final = (443, 34568, 34569, 8079)
+# default, the port two independent classic clients default to, OA's on Linux, and the
+# OA GraphQL application example's.
+DETECT_PORTS: Final = (443, 34568, 34569, 8079, 4000)
 # What devices and entry titles call each server family.
 MODELS: Final = {
     ServerType.UNIFIED: "WinCC Unified",
@@ -66,6 +70,7 @@ OPT_CONTROLS: Final = "controls"
 PATTERN_REFRESH: Final = timedelta(minutes=10)
 
 ISSUE_TLS_UNVERIFIED: Final = "tls_unverified"
+ISSUE_PLAIN_HTTP: Final = "plain_http"
 ISSUE_MISSING_RUNTIME_RIGHT: Final = "missing_runtime_right"
 ISSUE_CERTIFICATE_CHANGED: Final = "certificate_changed"
 ISSUE_TAG_RENAMED: Final = "tag_renamed"

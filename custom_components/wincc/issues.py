@@ -11,10 +11,12 @@ from homeassistant.helpers import issue_registry as ir
 from .client import CertificateError, MissingRuntimeRightError, WinCCError
 from .connection import tls_settings
 from .const import (
+    CONF_PLAIN_HTTP,
     DOMAIN,
     ISSUE_CERTIFICATE_CHANGED,
     ISSUE_MISSING_RUNTIME_RIGHT,
     ISSUE_NO_WRITE_RIGHT,
+    ISSUE_PLAIN_HTTP,
     ISSUE_TAG_RENAMED,
     ISSUE_TAGS_GONE,
     ISSUE_TLS_UNVERIFIED,
@@ -26,6 +28,7 @@ ENTRY_ISSUES = (
     ISSUE_CERTIFICATE_CHANGED,
     ISSUE_TAGS_GONE,
     ISSUE_NO_WRITE_RIGHT,
+    ISSUE_PLAIN_HTTP,
 )
 # The most tags an issue names; the fix flow lists them all.
 NAMED_TAGS = 10
@@ -59,7 +62,7 @@ def _report(
         is_fixable=fixable,
         data={"entry_id": entry.entry_id} if fixable else None,
         severity=ir.IssueSeverity.WARNING
-        if kind == ISSUE_TLS_UNVERIFIED
+        if kind in (ISSUE_TLS_UNVERIFIED, ISSUE_PLAIN_HTTP)
         else ir.IssueSeverity.ERROR,
         translation_key=kind,
         translation_placeholders={"title": entry.title, **(placeholders or {})},
@@ -68,10 +71,12 @@ def _report(
 
 @callback
 def update_tls_issue(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Report unverified TLS for as long as the entry uses it."""
+    """Report unverified TLS, or plain HTTP, for as long as the entry uses it."""
     settings = tls_settings(entry.data)
+    plain = bool(entry.data.get(CONF_PLAIN_HTTP))
     unverified = not (settings.verify or settings.fingerprint or settings.ca_pem)
-    _report(hass, entry, ISSUE_TLS_UNVERIFIED, raised=unverified)
+    _report(hass, entry, ISSUE_TLS_UNVERIFIED, raised=unverified and not plain)
+    _report(hass, entry, ISSUE_PLAIN_HTTP, raised=plain)
 
 
 @callback

@@ -258,7 +258,7 @@ async def test_auto_detect_goes_on_to_the_next_classic_port(
 ) -> None:
     """443, then 34568, 34569 and 8079: the first that answers as WinCC is taken (here the
     usual ports are closed and the simulator's classic face stands in for the last)."""
-    assert DETECT_PORTS == (443, 34568, 34569, 8079)
+    assert DETECT_PORTS == (443, 34568, 34569, 8079, 4000)
     classic_port = address(wincc_sim.classic_url)[1]
     data = user_input(wincc_sim, "auto")
     del data[CONF_PORT]
