@@ -20,14 +20,17 @@ from .plant import Plant, TagReading
 from .tagtypes import Kind, WriteRejectedError
 
 SYSTEM = "System1"
-# The type of every example datapoint: a float root element.
+# The type of the example datapoints: a float root element, except the alert handler's
+# datapoint, whose root element is a bool (its type's name is a guess).
 EXAMPLE_TYPE = "ExampleDP_Float"
+ALERT_EXAMPLE = "ExampleDP_AlertHdl1"
+ALERT_EXAMPLE_TYPE = "ExampleDP_Bit"
 # Status bits of an online value (bit 0 first), as OA numbers them.
 ACTIVE, EXP_INV, AUT_INV, ONLINE_BAD, DEFAULT_BAD, STIME_INV, UNCERTAIN = 0, 5, 6, 7, 8, 17, 22
 STATUS_BITS = 64
 # The example datapoints' values: constants, except a trend that swings over ten minutes.
 TREND_PERIOD_S = 600.0
-EXAMPLES: dict[str, Callable[[datetime], float]] = {
+EXAMPLES: dict[str, Callable[[datetime], Scalar]] = {
     "ExampleDP_Arg1": lambda _t: 1.0,
     "ExampleDP_Arg2": lambda _t: 2.0,
     "ExampleDP_Trend1": lambda t: round(
@@ -37,7 +40,7 @@ EXAMPLES: dict[str, Callable[[datetime], float]] = {
     "ExampleDP_Rpt2": lambda _t: 20.4,
     "ExampleDP_Rpt3": lambda _t: 30.2,
     "ExampleDP_Rpt4": lambda _t: 40.0,
-    "ExampleDP_AlertHdl1": lambda _t: 0.0,
+    ALERT_EXAMPLE: lambda _t: False,
 }
 EXAMPLE_LOGGED = frozenset({"ExampleDP_Trend1"})
 MAX_HISTORY_ROWS = 10_000
@@ -92,7 +95,7 @@ class OaProject:
         self._plant = plant
         self._started = plant.time
         # Example datapoints written by clients: value and time.
-        self._written: dict[str, tuple[float, datetime]] = {}
+        self._written: dict[str, tuple[Scalar, datetime]] = {}
 
     def _tags(self) -> dict[str, str]:
         # The plant's tags may change at run time (renamed, added): named afresh.
@@ -142,7 +145,7 @@ class OaProject:
         except NotAnElementError:
             return "STRUCT"
         if example is not None:
-            return "FLOAT"
+            return "BOOL" if example == ALERT_EXAMPLE else "FLOAT"
         kind = self._plant.definition(tag or "").data_type.kind
         return {Kind.BOOL: "BOOL", Kind.INTEGER: "INT", Kind.FLOAT: "FLOAT"}.get(kind, "STRING")
 
@@ -151,7 +154,7 @@ class OaProject:
         local = datapoint.partition(":")[2] if ":" in datapoint else datapoint
         local = local.removesuffix(".")
         if local in EXAMPLES:
-            return EXAMPLE_TYPE
+            return ALERT_EXAMPLE_TYPE if local == ALERT_EXAMPLE else EXAMPLE_TYPE
         if f"{SYSTEM}:{local}" not in self.datapoints():
             raise UnknownDpError(datapoint)
         return f"{local.rstrip('0123456789')}_Type"
@@ -160,9 +163,10 @@ class OaProject:
         """Write an element (the plant checks and converts the value)."""
         tag, example = self._resolve(name)
         if example is not None:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise WriteRejectedError(201, f"{name} takes a number")
-            self._written[example] = (float(value), self._plant.time)
+            boolean = example == ALERT_EXAMPLE
+            if isinstance(value, bool) != boolean or not isinstance(value, int | float):
+                raise WriteRejectedError(201, f"{name} takes a {'bool' if boolean else 'number'}")
+            self._written[example] = (value if boolean else float(value), self._plant.time)
             return
         self._plant.write(tag or "", value)
 

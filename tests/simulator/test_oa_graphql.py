@@ -82,7 +82,8 @@ async def test_names_types_and_existence(oa: OaGraphQL) -> None:
         ' typed:names(dpType:"ExampleDP_Float") float:elementType(dpeName:"System1:Tank1.Level")'
         ' bool:elementType(dpeName:"Pump1.Command") struct:elementType(dpeName:"Tank1")'
         ' type:typeName(dp:"ExampleDP_Trend1") yes:exists(dpeName:"Tank1.Level")'
-        ' no:exists(dpeName:"Tank9.Level")}}}'
+        ' no:exists(dpeName:"Tank9.Level") alert:elementType(dpeName:"ExampleDP_AlertHdl1.")'
+        ' alertType:typeName(dp:"ExampleDP_AlertHdl1")}}}'
     )
     dp = data["api"]["dp"]
     assert "System1:ExampleDP_Trend1" in dp["dps"]
@@ -92,7 +93,7 @@ async def test_names_types_and_existence(oa: OaGraphQL) -> None:
         "System1:Tank1.Temperature",
         "System1:Tank1.InletValve",
     }
-    assert len(dp["typed"]) == 8
+    assert len(dp["typed"]) == 7  # the alert handler's datapoint is of another type
     assert (dp["float"], dp["bool"], dp["struct"], dp["type"]) == (
         "FLOAT",
         "BOOL",
@@ -100,6 +101,9 @@ async def test_names_types_and_existence(oa: OaGraphQL) -> None:
         "ExampleDP_Float",
     )
     assert (dp["yes"], dp["no"]) == (True, False)
+    assert (dp["alert"], dp["alertType"]) == ("BOOL", "ExampleDP_Bit")
+    set_bit = 'mutation{api{dp{set(dpeNames:["ExampleDP_AlertHdl1."],values:[true])}}}'
+    assert (await oa.data(set_bit))["api"]["dp"]["set"] is True
 
 
 async def test_writes_and_the_period(oa: OaGraphQL, wincc_sim: SimHandle) -> None:
