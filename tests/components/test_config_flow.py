@@ -31,9 +31,18 @@ from tests.client.conftest import address
 from tests.conftest import AppThread, SimHandle
 
 
-def user_input(sim: SimHandle, server_type: str = "unified", **changes: Any) -> dict[str, Any]:
-    """What a user types into the first form to reach one face of the simulator."""
-    host, port = address(sim.unified_url if server_type in ("unified", "auto") else sim.classic_url)
+def user_input(
+    sim: SimHandle, server_type: str = "unified", face: str | None = None, **changes: Any
+) -> dict[str, Any]:
+    """What a user types into the first form to reach one face of the simulator (the
+    face of the server type, or ``face`` for auto-detect)."""
+    urls = {
+        "unified": sim.unified_url,
+        "classic": sim.classic_url,
+        "oa_reporting": sim.oa_reporting_url,
+        "oa_graphql": sim.oa_graphql_url,
+    }
+    host, port = address(urls.get(face or server_type, sim.unified_url))
     return {
         CONF_SERVER_TYPE: server_type,
         CONF_HOST: host,

@@ -2,7 +2,9 @@
 only as an explicit choice that stands as a repair issue, datapoint elements as
 entities on a device per datapoint, and writes read back."""
 
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from typing import Any
+
+from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
@@ -10,23 +12,14 @@ from homeassistant.setup import async_setup_component
 
 from custom_components.wincc.const import CONF_PLAIN_HTTP, CONF_SERVER_TYPE, DOMAIN, OPT_TAGS
 from tests.client.conftest import address
-from tests.components.test_config_flow import pick, start, submit
+from tests.components.test_config_flow import pick, start, submit, user_input
 from tests.components.test_number import set_value
 from tests.conftest import SimHandle
 
 
-def oa_input(
-    sim: SimHandle, server_type: str = "oa_graphql", **changes: object
-) -> dict[str, object]:
-    host, port = address(sim.oa_graphql_url)
-    return {
-        CONF_SERVER_TYPE: server_type,
-        CONF_HOST: host,
-        CONF_PORT: port,
-        CONF_USERNAME: "operator",
-        CONF_PASSWORD: "operator",
-        CONF_PLAIN_HTTP: True,
-    } | changes
+def oa_input(sim: SimHandle, server_type: str = "oa_graphql", **changes: Any) -> dict[str, Any]:
+    """The first form for the GraphQL example's face, in plain HTTP."""
+    return user_input(sim, server_type, face="oa_graphql", **{CONF_PLAIN_HTTP: True} | changes)
 
 
 async def test_a_plant_read_and_written_through_the_graphql_example(

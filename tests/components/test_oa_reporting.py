@@ -5,27 +5,14 @@ each datapoint with elements is a device."""
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.wincc.const import CONF_SERVER_TYPE, OPT_TAGS
-from tests.client.conftest import address
-from tests.components.test_config_flow import pick, start, submit
+from tests.components.test_config_flow import pick, start, submit, user_input
 from tests.components.test_coordinator import poll
 from tests.conftest import SimHandle
-
-
-def oa_input(sim: SimHandle, server_type: str = "oa_reporting") -> dict[str, object]:
-    host, port = address(sim.oa_reporting_url)
-    return {
-        CONF_SERVER_TYPE: server_type,
-        CONF_HOST: host,
-        CONF_PORT: port,
-        CONF_USERNAME: "operator",
-        CONF_PASSWORD: "operator",
-    }
 
 
 async def test_a_plant_read_through_rest_reporting(
@@ -33,7 +20,9 @@ async def test_a_plant_read_through_rest_reporting(
 ) -> None:
     """Auto-detect finds REST Reporting; an element is found by its full name and the
     example datapoints by a pattern; no writable step; values follow the plant."""
-    result = await submit(hass, await start(hass), oa_input(wincc_sim, "auto"))
+    result = await submit(
+        hass, await start(hass), user_input(wincc_sim, "auto", face="oa_reporting")
+    )
     assert result["step_id"] == "certificate"
     result = await submit(hass, result, {"trust": "pin"})
     assert "System1:Tank1.Level" in result["description_placeholders"]["examples"]
@@ -69,7 +58,7 @@ async def test_a_pattern_that_matches_only_structured_datapoints_says_so(
     hass: HomeAssistant, wincc_sim: SimHandle
 ) -> None:
     """Tank1's elements are not listed by REST Reporting: the pattern finds nothing."""
-    result = await submit(hass, await start(hass), oa_input(wincc_sim))
+    result = await submit(hass, await start(hass), user_input(wincc_sim, "oa_reporting"))
     result = await submit(hass, result, {"trust": "pin"})
     result = await submit(hass, result, {"pattern": "Tank*"})
     assert result["errors"] == {"pattern": "no_match"}
@@ -79,7 +68,7 @@ async def test_the_options_offer_nothing_that_writes(
     hass: HomeAssistant, wincc_sim: SimHandle
 ) -> None:
     """No controls in the menu, and no writable switch in a tag's settings."""
-    result = await submit(hass, await start(hass), oa_input(wincc_sim))
+    result = await submit(hass, await start(hass), user_input(wincc_sim, "oa_reporting"))
     result = await submit(hass, result, {"trust": "pin"})
     result = await pick(hass, result, "System1:Tank1.Level", all_matches=True)
     await hass.async_block_till_done()

@@ -11,42 +11,23 @@ import pytest
 from simulator.clock import iso
 from simulator.oa_graphql import oa_schema
 from tests.conftest import SimHandle
+from tests.simulator.conftest import GraphQL
 
 
-class OaGraphQL:
-    """Posts documents to the face, with the token of the last login."""
-
-    def __init__(self, session: aiohttp.ClientSession, sim: SimHandle) -> None:
-        self.session = session
-        self.url = f"{sim.oa_graphql_url}/graphql"
-        self.token: str | None = None
-
-    async def post(self, query: str, variables: dict[str, Any] | None = None) -> tuple[int, Any]:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        async with self.session.post(
-            self.url, json={"query": query, "variables": variables or {}}, headers=headers
-        ) as response:
-            return response.status, await response.json()
-
-    async def data(self, query: str, variables: dict[str, Any] | None = None) -> Any:
-        status, body = await self.post(query, variables)
-        assert status == 200, body
-        assert "errors" not in body, body
-        return body["data"]
-
-    async def login(self, user: str = "operator") -> None:
-        data = await self.data(
-            "mutation($u:String!,$p:String!){login(username:$u,password:$p){token expiresAt}}",
-            {"u": user, "p": user},
-        )
-        self.token = data["login"]["token"]
+async def log_in(client: GraphQL, user: str = "operator") -> None:
+    """Log in to the example's face and keep the token for later requests."""
+    data = await client.data(
+        "mutation($u:String!,$p:String!){login(username:$u,password:$p){token expiresAt}}",
+        {"u": user, "p": user},
+    )
+    client.token = data["login"]["token"]
 
 
 @pytest.fixture
 async def oa(wincc_sim: SimHandle) -> Any:
     async with aiohttp.ClientSession() as session:
-        client = OaGraphQL(session, wincc_sim)
-        await client.login()
+        client = GraphQL(session, wincc_sim, f"{wincc_sim.oa_graphql_url}/graphql")
+        await log_in(client)
         yield client
 
 
@@ -64,7 +45,7 @@ def test_the_whole_schema_is_declared() -> None:
     )
 
 
-async def test_reads_of_values_and_online_attributes(oa: OaGraphQL, wincc_sim: SimHandle) -> None:
+async def test_reads_of_values_and_online_attributes(oa: GraphQL, wincc_sim: SimHandle) -> None:
     data = await oa.data(
         '{api{dp{get(dpeNames:["System1:Tank1.Level","ExampleDP_Rpt1.",'
         '"System1:Tank1.Level:_online.._stime","System1:Tank1.Level:_online.._status"])}}}'
@@ -76,7 +57,7 @@ async def test_reads_of_values_and_online_attributes(oa: OaGraphQL, wincc_sim: S
     assert status & 1  # active
 
 
-async def test_names_types_and_existence(oa: OaGraphQL) -> None:
+async def test_names_types_and_existence(oa: GraphQL) -> None:
     data = await oa.data(
         '{api{dp{dps:names(dpPattern:"Example*") elements:names(dpPattern:"Tank1.*")'
         ' typed:names(dpType:"ExampleDP_Float") float:elementType(dpeName:"System1:Tank1.Level")'
@@ -106,7 +87,7 @@ async def test_names_types_and_existence(oa: OaGraphQL) -> None:
     assert (await oa.data(set_bit))["api"]["dp"]["set"] is True
 
 
-async def test_writes_and_the_period(oa: OaGraphQL, wincc_sim: SimHandle) -> None:
+async def test_writes_and_the_period(oa: GraphQL, wincc_sim: SimHandle) -> None:
     """set writes the plant (and an example datapoint); getPeriod gives times and values."""
     data = await oa.data(
         'mutation{api{dp{set(dpeNames:["System1:Boiler.Setpoint","ExampleDP_Arg1."],'
@@ -129,7 +110,7 @@ async def test_writes_and_the_period(oa: OaGraphQL, wincc_sim: SimHandle) -> Non
     assert len(rows["times"]) == len(rows["values"]) >= 3
 
 
-async def test_errors_as_the_reference_gives_them(oa: OaGraphQL, wincc_sim: SimHandle) -> None:
+async def test_errors_as_the_reference_gives_them(oa: GraphQL, wincc_sim: SimHandle) -> None:
     """Bad token: HTTP 500 Unauthorized. Wrong password: 200 with the message. A viewer's
     mutation: Forbidden. An unknown element and an unsimulated field: errors."""
     token = oa.token
@@ -146,13 +127,13 @@ async def test_errors_as_the_reference_gives_them(oa: OaGraphQL, wincc_sim: SimH
     assert body["errors"][0]["message"] == "Not simulated by wincc-sim: DataPointMethods.getUnit"
     status, body = await oa.post("{api{dp{nope}}}")
     assert status == 400  # not in the schema: a validation error
-    await oa.login("viewer")
+    await log_in(oa, "viewer")
     status, body = await oa.post('mutation{api{dp{set(dpeNames:["Boiler.Setpoint"],values:[1])}}}')
     assert body["errors"][0]["message"] == "Forbidden: Read-only users cannot perform mutations"
     assert wincc_sim.value("Boiler.Setpoint") != 1
 
 
-async def test_logout_ends_the_token(oa: OaGraphQL) -> None:
+async def test_logout_ends_the_token(oa: GraphQL) -> None:
     assert (await oa.data("mutation{logout}"))["logout"] is True
     status, _ = await oa.post("{api{dp{names}}}")
     assert status == 500
@@ -183,13 +164,13 @@ async def test_logout_ends_the_token(oa: OaGraphQL) -> None:
     ],
 )
 async def test_bad_arguments_are_errors(
-    oa: OaGraphQL, query: str, variables: dict[str, Any] | None, message: str
+    oa: GraphQL, query: str, variables: dict[str, Any] | None, message: str
 ) -> None:
     _, body = await oa.post(query, variables)
     assert message in body["errors"][0]["message"]
 
 
-async def test_requests_that_are_not_graphql(oa: OaGraphQL, wincc_sim: SimHandle) -> None:
+async def test_requests_that_are_not_graphql(oa: GraphQL, wincc_sim: SimHandle) -> None:
     async with oa.session.post(oa.url, data=b"nope") as response:
         assert response.status == 400
     status, body = await oa.post("{ api {")
