@@ -19,7 +19,7 @@ from custom_components.wincc.client import (
     UnsupportedFeatureError,
     detect,
 )
-from custom_components.wincc.client.oa_status import kind_of, quality_from_status
+from custom_components.wincc.client.oa_common import kind_of, quality_from_status
 from tests.client.conftest import server
 from tests.conftest import SimHandle
 

@@ -38,8 +38,8 @@ from .models import (
     TagValue,
     WriteResult,
 )
-from .oa_status import ELEMENT_KINDS, quality_from_status
-from .parsing import as_scalar, own_name, parse_timestamp
+from .oa_common import ELEMENT_KINDS, element_info, iso_time, quality_from_status
+from .parsing import as_scalar, parse_timestamp
 from .transport import HttpTransport, decode_json
 
 _LOGGER = logging.getLogger(__name__)
@@ -65,10 +65,6 @@ TYPES_PER_REQUEST = 200
 
 class _UnauthorizedError(WinCCError):
     """The token is missing, expired or unknown: log in again."""
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _messages(payload: object) -> list[str]:
@@ -234,7 +230,7 @@ class OaGraphQLClient(WinCCClient):
         for start in range(0, len(names), TYPES_PER_REQUEST):
             kinds.update(await self._element_types(names[start : start + TYPES_PER_REQUEST]))
         found = [
-            self._info(name, ELEMENT_KINDS.get(kinds.get(name, ""), DataKind.OTHER))
+            element_info(name, ELEMENT_KINDS.get(kinds.get(name, ""), DataKind.OTHER))
             for name in names
             if kinds.get(name) != "STRUCT"
         ]
@@ -249,17 +245,6 @@ class OaGraphQLClient(WinCCClient):
         types = data.get("api", {}).get("dp", {})
         return {name: str(types.get(f"e{i}")) for i, name in enumerate(names)}
 
-    @staticmethod
-    def _info(name: str, kind: DataKind) -> TagInfo:
-        datapoint, _, element = name.partition(".")
-        return TagInfo(
-            name=name,
-            display_name=own_name(name),
-            data_type=None,
-            kind=kind,
-            structure=datapoint if element else None,
-        )
-
     async def _all_tags(self) -> list[TagInfo]:
         return await self.browse("*")
 
@@ -270,8 +255,8 @@ class OaGraphQLClient(WinCCClient):
     ) -> list[HistoryValue]:
         """``dp.getPeriod``: the element's archived times and values."""
         variables = {
-            "s": _iso(start or datetime.fromtimestamp(0, UTC)),
-            "e": _iso(end or datetime.now(UTC)),
+            "s": iso_time(start or datetime.fromtimestamp(0, UTC)),
+            "e": iso_time(end or datetime.now(UTC)),
             "n": [name],
         }
         data = await self._call(PERIOD, variables, "dp.getPeriod")

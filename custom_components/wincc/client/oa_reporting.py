@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -32,7 +32,7 @@ from .models import (
     TagValue,
     WriteResult,
 )
-from .oa_status import kind_of, quality_from_status
+from .oa_common import element_info, iso_time, kind_of, quality_from_status
 from .parsing import as_scalar, expect_list, matches, own_name, parse_timestamp
 from .transport import HttpTransport, decode_json
 
@@ -44,10 +44,6 @@ WILDCARDS = frozenset("*?[")
 # What an answer about one element can be; anything else (no connection, a busy or
 # failing server, refused credentials) fails the whole read.
 REFUSED_ITEM = (ProtocolError, InvalidArgumentError, NotFoundError)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class OaReportingClient(WinCCClient):
@@ -113,23 +109,15 @@ class OaReportingClient(WinCCClient):
             ]
         probed = await self.read(candidates[:MAX_PROBES])
         found = [
-            self._info(name, kind_of(value.value)) for name, value in probed.items() if value.ok
+            element_info(name, kind_of(value.value), writable=False)
+            for name, value in probed.items()
+            if value.ok
         ]
-        found += [self._info(name, DataKind.OTHER) for name in candidates[MAX_PROBES:]]
+        found += [
+            element_info(name, DataKind.OTHER, writable=False) for name in candidates[MAX_PROBES:]
+        ]
         self._kinds.update((tag.name, tag.kind) for tag in found if tag.kind is not DataKind.OTHER)
         return found
-
-    @staticmethod
-    def _info(name: str, kind: DataKind) -> TagInfo:
-        datapoint, _, element = name.partition(".")
-        return TagInfo(
-            name=name,
-            display_name=own_name(name),
-            data_type=None,
-            kind=kind,
-            writable=False,
-            structure=datapoint if element else None,
-        )
 
     async def _all_tags(self) -> list[TagInfo]:
         return await self.browse("*")
@@ -172,9 +160,9 @@ class OaReportingClient(WinCCClient):
         """``Dp`` with ``from`` and ``to``: archived rows, and OA's one before and after."""
         query = f"Dp?{quote(name, safe=':.')}"
         if start is not None:
-            query += f"&from={_iso(start)}"
+            query += f"&from={iso_time(start)}"
         if end is not None:
-            query += f"&to={_iso(end)}"
+            query += f"&to={iso_time(end)}"
         rows = expect_list(await self._get(query), "reporting/Dp")
         values = [
             HistoryValue(

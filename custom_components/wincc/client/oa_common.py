@@ -1,10 +1,12 @@
-"""WinCC OA's status bits of an online value, as both OA APIs give them: an integer
-(the GraphQL application example's ``_online.._status``) or 64 binary digits, the
-highest bit first (REST Reporting)."""
+"""What both WinCC OA backends share: the quality of OA's status bits, kinds of values
+and element types, the entity of an element, and times as OA takes them."""
 
 from __future__ import annotations
 
-from .models import DataKind, Quality
+from datetime import UTC, datetime
+
+from .models import DataKind, Quality, TagInfo
+from .parsing import own_name
 
 # exp_inv, aut_inv, online_bad, default_bad: the value is invalid.
 INVALID_BITS = (5, 6, 7, 8)
@@ -12,7 +14,9 @@ UNCERTAIN_BIT = 22
 
 
 def quality_from_status(status: object) -> Quality:
-    """The quality the status bits give (unknown where they cannot be read)."""
+    """The quality of an online value's status bits: an integer (the GraphQL example's
+    ``_online.._status``) or 64 binary digits, the highest first (REST Reporting);
+    unknown where they cannot be read."""
     if isinstance(status, str):
         if not status or set(status) - {"0", "1"}:
             return Quality.UNKNOWN
@@ -51,3 +55,21 @@ ELEMENT_KINDS: dict[str, DataKind] = {
     "STRING": DataKind.TEXT,
     "LANGSTRING": DataKind.TEXT,
 }
+
+
+def element_info(name: str, kind: DataKind, *, writable: bool | None = None) -> TagInfo:
+    """An element as a tag: on its datapoint's device, named by its own name."""
+    datapoint, _, element = name.partition(".")
+    return TagInfo(
+        name=name,
+        display_name=own_name(name),
+        data_type=None,
+        kind=kind,
+        writable=writable,
+        structure=datapoint if element else None,
+    )
+
+
+def iso_time(moment: datetime) -> str:
+    """A time as OA's APIs take it: ISO 8601 in UTC with milliseconds and ``Z``."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
