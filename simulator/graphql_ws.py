@@ -115,6 +115,8 @@ class _Connection:
             async for result in stream:
                 await self.send({"id": identifier, "type": "next", "payload": result.formatted})
             await self.send({"id": identifier, "type": "complete"})
+        except ConnectionResetError:
+            _LOGGER.debug("subscription %s: the client went away", identifier)
         finally:
             self.subscriptions.pop(identifier, None)
             with suppress(Exception):
