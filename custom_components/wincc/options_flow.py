@@ -118,12 +118,17 @@ class WinCCOptionsFlow(TagPickerFlow, ControlSteps, OptionsFlowWithReload):
     def _server_type(self) -> ServerType:
         return ServerType(self.config_entry.data[CONF_SERVER_TYPE])
 
+    @property
+    def _writes(self) -> bool:
+        """Whether the server's API can write at all."""
+        return Capability.WRITE in BACKENDS[self._server_type].offers
+
     def _save_tags(self, tags: dict[str, TagConfig], patterns: list[str]) -> ConfigFlowResult:
         return self._save(replace(self._options.with_tags(tags), patterns=tuple(patterns)))
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """What to change."""
-        writes = Capability.WRITE in BACKENDS[self._server_type].offers
+        writes = self._writes
         return self.async_show_menu(
             step_id="init",
             menu_options=[
@@ -233,7 +238,7 @@ class WinCCOptionsFlow(TagPickerFlow, ControlSteps, OptionsFlowWithReload):
         }
         if numeric:
             fields |= await _class_fields(self.hass)
-        if tag.can_be_writable and Capability.WRITE in BACKENDS[self._server_type].offers:
+        if tag.can_be_writable and self._writes:
             fields[probatio.Optional("writable", default=tag.writable)] = BooleanSelector()
         if numeric:
             fields |= LIMIT_FIELDS | {
@@ -304,7 +309,7 @@ class WinCCOptionsFlow(TagPickerFlow, ControlSteps, OptionsFlowWithReload):
             if not text:
                 return self._save(options)
             try:
-                tags = import_map(text, options.tags)
+                tags = import_map(text, options.tags, writes=self._writes)
                 controls = import_controls(text, tags)
             except TagMapError as err:
                 problem = str(err)

@@ -117,7 +117,7 @@ def _choice(row: dict[str, Any], column: str, allowed: frozenset[str], line: int
     return None if value is None else str(value)
 
 
-def _updated(tag: TagConfig, row: dict[str, Any], line: int) -> TagConfig:
+def _updated(tag: TagConfig, row: dict[str, Any], line: int, *, writes: bool) -> TagConfig:
     minimum, maximum = _number(row, "minimum", line), _number(row, "maximum", line)
     if minimum is not None and maximum is not None and minimum >= maximum:
         raise TagMapError(f"Row {line}: the maximum must be above the minimum")
@@ -129,6 +129,8 @@ def _updated(tag: TagConfig, row: dict[str, Any], line: int) -> TagConfig:
         raise TagMapError(f"Row {line}: writable {row.get('writable')!r} is not true or false")
     if writable in TRUE and not tag.can_be_writable:
         raise TagMapError(f"Row {line}: no entity can write {tag.name}")
+    if writable in TRUE and not writes:
+        raise TagMapError(f"Row {line}: this server's API cannot write, so {tag.name} cannot be")
     display, unit = row.get("display_name") or None, row.get("unit") or None
     return replace(
         tag,
@@ -143,15 +145,18 @@ def _updated(tag: TagConfig, row: dict[str, Any], line: int) -> TagConfig:
     ).with_writable(writable in TRUE)
 
 
-def import_map(text: str, tags: Mapping[str, TagConfig]) -> dict[str, TagConfig]:
+def import_map(
+    text: str, tags: Mapping[str, TagConfig], *, writes: bool = True
+) -> dict[str, TagConfig]:
     """The exposed tags with the settings the map gives them (tags it leaves out keep
-    theirs). Every row is checked first: one bad row changes nothing."""
+    theirs); ``writes``: whether the server's API can write at all. Every row is checked
+    first: one bad row changes nothing."""
     updated = dict(tags)
     for line, row in enumerate(_rows(text), start=1):
         name = str(row.get("name") or "")
         if name not in tags:
             raise TagMapError(f"Row {line}: {name or 'a row without a name'} is not an exposed tag")
-        updated[name] = _updated(tags[name], row, line)
+        updated[name] = _updated(tags[name], row, line, writes=writes)
     return updated
 
 

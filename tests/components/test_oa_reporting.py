@@ -83,3 +83,12 @@ async def test_the_options_offer_nothing_that_writes(
     )
     assert result["step_id"] == "tag_overrides"
     assert "writable" not in result["data_schema"].schema
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "tag_map"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"tag_map": "- name: System1:Tank1.Level\n  writable: true\n"}
+    )
+    assert result["errors"] == {"tag_map": "bad_map"}
+    assert "cannot write" in result["description_placeholders"]["problem"]
