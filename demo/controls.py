@@ -9,6 +9,8 @@ from typing import Any
 from .api import RestApi
 
 OPTIONS_FLOW = "/api/config/config_entries/options/flow"
+# The roles of a control's form whose tag the control writes.
+WRITTEN_ROLES = ("setpoint", "position", "value", "command")
 
 
 def demo_controls(system: str) -> list[tuple[str, dict[str, Any]]]:
@@ -46,6 +48,11 @@ def demo_controls(system: str) -> list[tuple[str, dict[str, Any]]]:
             {"name": "Pump 1 fault reset", "command": f"{system}Pump1_Reset", "reset_after": 2},
         ),
     ]
+
+
+def written_tags() -> set[str]:
+    """The tags the demo's controls write, without the system."""
+    return {form[role] for _, form in demo_controls("") for role in WRITTEN_ROLES if role in form}
 
 
 async def add_controls(api: RestApi, entry: dict[str, Any], system: str) -> None:

@@ -6,11 +6,6 @@ import re
 from typing import Any
 
 TITLE = "WinCC plant"
-# The tags the demo's controls write (demo/controls.py): shown by the controls, so not
-# again as numbers and switches.
-CONTROLLED = re.compile(
-    r"(number|switch)\.(boiler_setpoint|oven_mode|valve_3_position|pump_1_fault_reset)(_\d+)?"
-)
 URL_PATH = "wincc-plant"
 
 
@@ -30,9 +25,7 @@ def server_view(title: str, entry_id: str, entities: dict[str, str | None]) -> d
     tanks, pumps, setpoints, temperatures, alarms, and the connection."""
 
     def matching(pattern: str) -> list[str]:
-        return sorted(
-            e for e in entities if re.fullmatch(pattern, e) and not CONTROLLED.fullmatch(e)
-        )
+        return sorted(e for e in entities if re.fullmatch(pattern, e))
 
     def rows(pattern: str) -> list[Any]:
         """Entity rows named by the entity alone: the view already names the server."""

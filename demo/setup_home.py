@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .api import Commands, RestApi
-from .controls import add_controls
+from .controls import add_controls, written_tags
 from .dashboard import TITLE, URL_PATH, plant_dashboard
 from .servers import DemoServer, FlowError, add_server
 
@@ -52,6 +52,7 @@ async def install_dashboard(commands: Commands) -> dict[str, Any]:
                 e["entity_id"]: _shown_name(e, devices.get(e.get("device_id")), entry["title"])
                 for e in registry
                 if e.get("config_entry_id") == entry["entry_id"]
+                and not _written_by_a_control(e, entry["entry_id"])
             },
         )
         for entry in sorted(entries, key=lambda e: e["title"])
@@ -59,6 +60,12 @@ async def install_dashboard(commands: Commands) -> dict[str, Any]:
     config = plant_dashboard(servers)
     await commands.command("lovelace/config/save", url_path=URL_PATH, config=config)
     return config
+
+
+def _written_by_a_control(entity: dict[str, Any], entry_id: str) -> bool:
+    """Whether an entity is a tag a demo control writes: the control shows it."""
+    tag = str(entity.get("unique_id", "")).removeprefix(f"{entry_id}_")
+    return tag.rpartition("::")[2] in written_tags()
 
 
 def _shown_name(entity: dict[str, Any], device: str | None, server: str) -> str | None:

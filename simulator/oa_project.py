@@ -96,10 +96,15 @@ class OaProject:
         self._started = plant.time
         # Example datapoints written by clients: value and time.
         self._written: dict[str, tuple[Scalar, datetime]] = {}
+        self._named: tuple[int, dict[str, str]] = (-1, {})
 
     def _tags(self) -> dict[str, str]:
-        # The plant's tags may change at run time (renamed, added): named afresh.
-        return {dpe_of(name): name for name in self._plant.definitions}
+        """Plant tag of each element; named afresh when the project's tags change."""
+        revision, tags = self._named
+        if revision != self._plant.revision:
+            tags = {dpe_of(name): name for name in self._plant.definitions}
+            self._named = (self._plant.revision, tags)
+        return tags
 
     def datapoints(self) -> list[str]:
         """Every datapoint, with its system: the equipment and the examples."""

@@ -147,6 +147,8 @@ class Plant:
         # Tags renamed in the project (old name: new name); the plant keeps each tag's
         # state under its first name (``_keys``: current name to first, ``_names`` back).
         self.renamed: dict[str, str] = {}
+        # Counts changes to the project's tags (added, renamed), for caches of names.
+        self.revision = 0
         self._keys: dict[str, str] = {}
         self._names: dict[str, str] = {}
         self._record_history()
@@ -256,6 +258,7 @@ class Plant:
         self._store.changed_at[definition.name] = self._time
         if definition.logged:
             self._history[definition.name] = deque(maxlen=HISTORY_LIMIT)
+        self.revision += 1
 
     def rename_tag(self, old: str, new: str) -> None:
         """Rename a leaf tag, as an engineer changing the project would."""
@@ -268,6 +271,7 @@ class Plant:
         self._keys[new] = key
         self._names[key] = new
         self.renamed[old] = new
+        self.revision += 1
         self.changes.notify()
 
     def force_quality(self, name: str, quality: int | None) -> None:

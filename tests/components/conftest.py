@@ -1,4 +1,4 @@
-"""Config entries for both server types, pointing at wincc-sim with its certificate pinned."""
+"""Config entries for every server type, pointing at wincc-sim with its certificate pinned."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.wincc.client.oa_common import element_info
 from custom_components.wincc.client.parsing import unified_kind
 from custom_components.wincc.const import (
+    CONF_PLAIN_HTTP,
     CONF_SERVER_TYPE,
     CONF_TLS_FINGERPRINT,
     DOMAIN,
@@ -30,6 +32,7 @@ from custom_components.wincc.const import (
 )
 from custom_components.wincc.migration import CURRENT_VERSION
 from custom_components.wincc.tags import TagConfig
+from simulator.oa_project import dpe_of
 from tests.client.conftest import address
 from tests.conftest import SimHandle
 
@@ -71,6 +74,28 @@ def tag_config(sim: SimHandle, local: str, *, unified: bool, writable: bool = Fa
     ).with_writable(writable)
 
 
+def oa_tag_config(sim: SimHandle, local: str, *, writable: bool = False) -> TagConfig:
+    """The stored configuration of a demo-plant tag as a WinCC OA element."""
+    definition = sim.runtime.plant.definitions[local]
+    kind = unified_kind(definition.data_type.unified_name)
+    return TagConfig.from_info(element_info(dpe_of(local), kind)).with_writable(writable)
+
+
+def face(sim: SimHandle, server_type: str) -> tuple[str, int, dict[str, Any]]:
+    """Host, port and the security settings of one face of the simulator: its
+    certificate pinned, or plain HTTP for the OA GraphQL example, which has no TLS."""
+    url = {
+        "unified": sim.unified_url,
+        "classic": sim.classic_url,
+        "oa_reporting": sim.oa_reporting_url,
+        "oa_graphql": sim.oa_graphql_url,
+    }[server_type]
+    host, port = address(url)
+    if server_type == "oa_graphql":
+        return host, port, {CONF_PLAIN_HTTP: True}
+    return host, port, {CONF_TLS_FINGERPRINT: sim.certificate.fingerprint}
+
+
 EntryFactory = Callable[..., MockConfigEntry]
 
 
@@ -86,9 +111,11 @@ def make_entry(wincc_sim: SimHandle) -> EntryFactory:
         **options: Any,
     ) -> MockConfigEntry:
         unified = server_type == "unified"
-        host, port = address(wincc_sim.unified_url if unified else wincc_sim.classic_url)
+        host, port, security = face(wincc_sim, server_type)
         configs = [
-            tag_config(wincc_sim, t, unified=unified, writable=t in WRITABLE)
+            oa_tag_config(wincc_sim, t, writable=t in WRITABLE)
+            if server_type.startswith("oa_")
+            else tag_config(wincc_sim, t, unified=unified, writable=t in WRITABLE)
             for t in tags or EXPOSED
         ]
         return MockConfigEntry(
@@ -104,7 +131,7 @@ def make_entry(wincc_sim: SimHandle) -> EntryFactory:
                 CONF_PORT: port,
                 CONF_USERNAME: user,
                 CONF_PASSWORD: user,  # the demo users' passwords are their names
-                CONF_TLS_FINGERPRINT: wincc_sim.certificate.fingerprint,
+                **security,
             },
             options={
                 OPT_TAGS: {c.name: c.as_options() for c in configs},

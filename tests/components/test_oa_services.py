@@ -8,69 +8,29 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.wincc.client import DataKind
-from custom_components.wincc.client.oa_common import element_info
 from custom_components.wincc.const import (
-    CONF_PLAIN_HTTP,
-    CONF_SERVER_TYPE,
-    CONF_TLS_FINGERPRINT,
-    DOMAIN,
-    OPT_PUSH,
     OPT_TAGS,
 )
-from custom_components.wincc.migration import CURRENT_VERSION
-from custom_components.wincc.tags import TagConfig
-from tests.client.conftest import address
-from tests.components.conftest import setup_entry
+from tests.components.conftest import EntryFactory, setup_entry
 from tests.components.test_history_service import history
 from tests.conftest import SimHandle
 
 LEVEL = "System1:Tank1.Level"
-SETPOINT = "System1:Boiler.Setpoint"
-
-
-def oa_entry(sim: SimHandle, server_type: str) -> MockConfigEntry:
-    """An entry for one OA face, exposing the tank level (and, where it can be written,
-    the boiler setpoint, writable)."""
-    graphql = server_type == "oa_graphql"
-    host, port = address(sim.oa_graphql_url if graphql else sim.oa_reporting_url)
-    tags = [TagConfig.from_info(element_info(LEVEL, DataKind.FLOAT))]
-    if graphql:
-        setpoint = TagConfig.from_info(element_info(SETPOINT, DataKind.FLOAT))
-        tags.append(setpoint.with_writable(writable=True))
-    security = (
-        {CONF_PLAIN_HTTP: True} if graphql else {CONF_TLS_FINGERPRINT: sim.certificate.fingerprint}
-    )
-    return MockConfigEntry(
-        domain=DOMAIN,
-        version=CURRENT_VERSION,
-        title=f"OA {server_type}",
-        entry_id=f"sim-{server_type}",
-        unique_id=f"{host}:{port}",
-        data={
-            CONF_SERVER_TYPE: server_type,
-            "host": host,
-            "port": port,
-            "username": "operator",
-            "password": "operator",
-            **security,
-        },
-        options={OPT_TAGS: {t.name: t.as_options() for t in tags}, OPT_PUSH: False},
-    )
+# The tank level on both faces, and the boiler's setpoint (writable) where it can be written.
+TAGS = {"oa_reporting": ["Tank1_Level"], "oa_graphql": ["Tank1_Level", "Boiler.Setpoint"]}
 
 
 @pytest.mark.parametrize("server_type", ["oa_reporting", "oa_graphql"])
 async def test_history_of_an_element(
-    hass: HomeAssistant, wincc_sim: SimHandle, server_type: str
+    hass: HomeAssistant, wincc_sim: SimHandle, make_entry: EntryFactory, server_type: str
 ) -> None:
     """The tank level's archived minute, oldest first, through wincc.get_history."""
-    entry = oa_entry(wincc_sim, server_type)
+    entry = make_entry(server_type, TAGS[server_type])
     await setup_entry(hass, entry)
     wincc_sim.advance(60)
     end = wincc_sim.runtime.plant.time
@@ -87,10 +47,10 @@ async def test_history_of_an_element(
 async def test_diagnostics_name_the_family_and_keep_secrets(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    wincc_sim: SimHandle,
+    make_entry: EntryFactory,
     server_type: str,
 ) -> None:
-    entry = oa_entry(wincc_sim, server_type)
+    entry = make_entry(server_type, TAGS[server_type])
     await setup_entry(hass, entry)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     text = json.dumps(diagnostics)
@@ -101,10 +61,10 @@ async def test_diagnostics_name_the_family_and_keep_secrets(
 
 
 async def test_rest_reporting_refuses_a_write_with_its_reason(
-    hass: HomeAssistant, wincc_sim: SimHandle
+    hass: HomeAssistant, wincc_sim: SimHandle, make_entry: EntryFactory
 ) -> None:
     """A tag marked writable by hand on a read-only API: the write is refused, translated."""
-    entry = oa_entry(wincc_sim, "oa_reporting")
+    entry = make_entry("oa_reporting", TAGS["oa_reporting"])
     entry.add_to_hass(hass)
     tags = dict(entry.options[OPT_TAGS])
     tags[LEVEL] = {**tags[LEVEL], "writable": True}

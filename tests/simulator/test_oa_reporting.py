@@ -1,15 +1,26 @@
 """wincc-sim's WinCC OA REST Reporting face: the demo plant under OA names, the example
 datapoints every OA project has, online and archived values, Basic auth and errors."""
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 
-from simulator.clock import iso, parse_iso
-from simulator.oa_project import ACTIVE, ONLINE_BAD, UNCERTAIN, dpe_of, status_of
-from tests.conftest import SimHandle
+from simulator.clock import Clock, iso, parse_iso
+from simulator.description import load_description
+from simulator.oa_project import (
+    ACTIVE,
+    ONLINE_BAD,
+    UNCERTAIN,
+    OaProject,
+    UnknownDpError,
+    dpe_of,
+    status_of,
+)
+from simulator.plant import Plant
+from tests.conftest import SIM_START, SimHandle
 
 EXAMPLES = {
     "System1:ExampleDP_Arg1",
@@ -37,6 +48,20 @@ def test_plant_tags_are_elements_of_their_equipment_s_datapoint() -> None:
     assert dpe_of("Boiler.Burner_On") == "System1:Boiler.Burner_On"
     assert dpe_of("Oven_Temp_Zone1") == "System1:Oven.Temp_Zone1"
     assert dpe_of("Temperature") == "System1:Temperature."
+
+
+def test_the_project_names_tags_added_or_renamed_at_run_time() -> None:
+    """The element names follow the plant's project as an engineer changes it."""
+    plant = Plant(load_description(), Clock(frozen_at=SIM_START))
+    project = OaProject(plant)
+    assert project.read("Batch.Name").value == plant.read("Batch_Name").value
+    plant.rename_tag("Batch_Name", "Batch_Id")
+    assert "System1:Batch.Id" in project.elements()
+    assert "System1:Batch.Name" not in project.elements()
+    plant.add_tag(replace(plant.definition("Tank1_Level"), name="Tank3_Level"))
+    assert project.names("Tank3.*") == ["System1:Tank3.Level"]
+    with pytest.raises(UnknownDpError):
+        project.read("Batch.Name")
 
 
 def test_status_bits_say_active_and_bad_or_uncertain() -> None:

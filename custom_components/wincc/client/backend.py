@@ -155,13 +155,19 @@ class WinCCClient(ABC):
     async def browse(self, pattern: str = "*") -> list[TagInfo]:
         """Every leaf tag whose name (with or without its system) matches a glob pattern."""
         self._require(Capability.BROWSE)
-        tags = await self._all_tags()
+        tags = await self._browse(pattern)
         self._kinds.update((tag.name, tag.kind) for tag in tags if tag.kind is not DataKind.OTHER)
+        return tags
+
+    async def _browse(self, pattern: str) -> list[TagInfo]:
+        """The tags matching ``pattern``; by default every leaf tag, filtered here. An
+        API that filters by itself overrides this instead of ``_all_tags``."""
+        tags = await self._all_tags()
         return [tag for tag in tags if matches(pattern, tag.name, own_name(tag.name))]
 
-    @abstractmethod
     async def _all_tags(self) -> list[TagInfo]:
-        """Every leaf tag of the server."""
+        """Every leaf tag of the server, for an API that lists them all at once."""
+        raise NotImplementedError
 
     async def history(
         self, name: str, start: datetime | None, end: datetime | None, max_values: int = 0

@@ -217,10 +217,9 @@ class OaGraphQLClient(WinCCClient):
         refused = None if done else ItemError("?", "The server did not confirm the write")
         return {name: WriteResult(name, refused) for name in names}
 
-    async def browse(self, pattern: str = "*") -> list[TagInfo]:
+    async def _browse(self, pattern: str) -> list[TagInfo]:
         """Leaf elements of the datapoints the pattern matches (or, where the pattern
         has a dot, the elements it matches), each with its kind."""
-        self._require(Capability.BROWSE)
         elements_pattern = pattern if "." in pattern else f"{pattern}.*"
         data = await self._call(NAMES, {"p": elements_pattern}, "dp.names")
         names = [
@@ -229,13 +228,11 @@ class OaGraphQLClient(WinCCClient):
         kinds: dict[str, str] = {}
         for start in range(0, len(names), TYPES_PER_REQUEST):
             kinds.update(await self._element_types(names[start : start + TYPES_PER_REQUEST]))
-        found = [
+        return [
             element_info(name, ELEMENT_KINDS.get(kinds.get(name, ""), DataKind.OTHER))
             for name in names
             if kinds.get(name) != "STRUCT"
         ]
-        self._kinds.update((t.name, t.kind) for t in found if t.kind is not DataKind.OTHER)
-        return found
 
     async def _element_types(self, names: Sequence[str]) -> dict[str, str]:
         fields = " ".join(
@@ -244,9 +241,6 @@ class OaGraphQLClient(WinCCClient):
         data = await self._call(f"{{api{{dp{{{fields}}}}}}}", {}, "dp.elementType")
         types = data.get("api", {}).get("dp", {})
         return {name: str(types.get(f"e{i}")) for i, name in enumerate(names)}
-
-    async def _all_tags(self) -> list[TagInfo]:
-        return await self.browse("*")
 
     # --- history ----------------------------------------------------------------------
 

@@ -97,10 +97,9 @@ class OaReportingClient(WinCCClient):
 
     # --- tags -------------------------------------------------------------------------
 
-    async def browse(self, pattern: str = "*") -> list[TagInfo]:
+    async def _browse(self, pattern: str) -> list[TagInfo]:
         """Datapoints whose root element reads, matching ``pattern``; an element's full
         name (no wildcard) is offered if it reads."""
-        self._require(Capability.BROWSE)
         if not WILDCARDS & set(pattern):
             candidates = [pattern]
         else:
@@ -116,11 +115,7 @@ class OaReportingClient(WinCCClient):
         found += [
             element_info(name, DataKind.OTHER, writable=False) for name in candidates[MAX_PROBES:]
         ]
-        self._kinds.update((tag.name, tag.kind) for tag in found if tag.kind is not DataKind.OTHER)
         return found
-
-    async def _all_tags(self) -> list[TagInfo]:
-        return await self.browse("*")
 
     async def _read_chunk(self, names: Sequence[str]) -> dict[str, TagValue]:
         """One ``Dp`` request per element, side by side (the transport bounds them); a
