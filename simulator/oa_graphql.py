@@ -5,8 +5,9 @@ The whole schema is declared (``oa_graphql.graphql``), so any query a client sen
 valid. This module answers what this project uses: ``login`` and ``logout``, and under
 ``api.dp`` the reads (``get`` of values and of ``_online`` attributes, ``names``,
 ``elementType``, ``typeName``, ``exists``, ``getPeriod``) and the writes (``set``,
-``setWait``). Every other field answers the error "Not simulated by wincc-sim".
-Alerts and subscriptions are not simulated yet.
+``setWait``), and under ``api.alert`` ``alertGetPeriod`` and ``alertGet``
+(``oa_alerts``). Every other field answers the error "Not simulated by wincc-sim".
+Subscriptions are not simulated yet.
 
 Errors as the reference gives them: a missing or bad token is HTTP 500 "Unauthorized";
 a wrong password is HTTP 200 "Invalid username or password"; a read-only user's
@@ -39,6 +40,7 @@ from graphql import (
 )
 
 from .clock import iso, parse_iso
+from .oa_alerts import OaAlerts, UnknownAlertError
 from .oa_project import NotAnElementError, OaProject, UnknownDpError
 from .plant import UnknownTagError
 from .runtime import Runtime
@@ -53,6 +55,8 @@ READ_ONLY = "Forbidden: Read-only users cannot perform mutations"
 NOT_SIMULATED = "Not simulated by wincc-sim: {field}"
 # The attributes of an element's online value a client may read with ``dp.get``.
 ONLINE = ":_online.._"
+# The type of an element's alert handler, which a client may read with ``dp.get``.
+HANDLER_TYPE = ":_alert_hdl.._type"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,7 @@ class Call:
     """What a resolver needs: the project, the sessions and the caller."""
 
     project: OaProject
+    alerts: OaAlerts
     runtime: Runtime
     sessions: Sessions
     session: Session | None
@@ -86,7 +91,11 @@ def _failed(action: str, err: Exception) -> GraphQLError:
     return GraphQLError(f"Failed to {action}: {err}")
 
 
-def _value(project: OaProject, name: str) -> Any:
+def _value(call: Call, name: str) -> Any:
+    project = call.project
+    element, handler, _ = name.partition(HANDLER_TYPE)
+    if handler:
+        return call.alerts.handler_type(element)
     element, separator, attribute = name.partition(ONLINE)
     online = project.read(element if separator else name)
     if not separator or attribute == "value":
@@ -100,9 +109,9 @@ def _value(project: OaProject, name: str) -> Any:
 
 def dp_get(info: GraphQLResolveInfo, dpeNames: list[str]) -> list[Any]:  # noqa: N803
     """The values (or ``_online`` attributes) of elements, in order."""
-    project = _call(info).project
+    call = _call(info)
     try:
-        return [_value(project, name) for name in dpeNames]
+        return [_value(call, name) for name in dpeNames]
     except (UnknownDpError, NotAnElementError) as err:
         raise _failed("get data points", err) from err
 
@@ -177,7 +186,34 @@ def dp_set(info: GraphQLResolveInfo, dpeNames: list[str], values: list[Any]) -> 
             call.project.write(name, value)
     except (UnknownDpError, NotAnElementError, UnknownTagError, WriteRejectedError) as err:
         raise _failed("set data points", err) from err
+    finally:
+        call.alerts.evaluate_example()
     return True
+
+
+def alert_get_period(
+    info: GraphQLResolveInfo,
+    startTime: datetime,  # noqa: N803
+    endTime: datetime,  # noqa: N803
+    names: list[str],
+) -> dict[str, Any]:
+    """Alert entries of a period, one time and value per named attribute."""
+    try:
+        return _call(info).alerts.period(startTime, endTime, names)
+    except (UnknownDpError, NotAnElementError) as err:
+        raise _failed("get alert period data", err) from err
+
+
+def alert_get(
+    info: GraphQLResolveInfo,
+    alertsTime: list[dict[str, Any]],  # noqa: N803
+    dpeNames: list[str],  # noqa: N803
+) -> list[Any]:
+    """Attributes of alerts, paired with their alerts by position."""
+    try:
+        return _call(info).alerts.get(alertsTime, dpeNames)
+    except (UnknownDpError, NotAnElementError, UnknownAlertError, ValueError) as err:
+        raise _failed("get alert attributes", err) from err
 
 
 def login(info: GraphQLResolveInfo, username: str, password: str) -> dict[str, str]:
@@ -208,6 +244,8 @@ RESOLVERS: dict[str, Callable[..., Any]] = {
     "DataPointMethods.exists": dp_exists,
     "DataPointMethods.getPeriod": dp_get_period,
     "DataPointMutations.set": dp_set,
+    "AlertMethods.alertGetPeriod": alert_get_period,
+    "AlertMethods.alertGet": alert_get,
     "DataPointMutations.setWait": dp_set,
 }
 
@@ -297,7 +335,9 @@ async def handle_oa_graphql(request: web.Request) -> web.Response:
     result = execute(
         schema,
         document,
-        context_value=Call(request.app["oa_project"], runtime, sessions, session),
+        context_value=Call(
+            request.app["oa_project"], request.app["oa_alerts"], runtime, sessions, session
+        ),
         variable_values=variables,
         operation_name=body.get("operationName"),
         field_resolver=_resolve,

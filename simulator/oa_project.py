@@ -98,6 +98,11 @@ class OaProject:
         self._written: dict[str, tuple[Scalar, datetime]] = {}
         self._named: tuple[int, dict[str, str]] = (-1, {})
 
+    @property
+    def plant(self) -> Plant:
+        """The plant the project names."""
+        return self._plant
+
     def _tags(self) -> dict[str, str]:
         """Plant tag of each element; named afresh when the project's tags change."""
         revision, tags = self._named

@@ -184,7 +184,7 @@ class Plant:
 
     def _record_history(self) -> None:
         for key, samples in self._history.items():
-            samples.append(self.read(self._names.get(key, key)))
+            samples.append(self.read(self.current_name(key)))
         self._next_log = self._time + self._logging_cycle
 
     def restart_runtime(self) -> None:
@@ -196,7 +196,11 @@ class Plant:
     # --- reading and writing ------------------------------------------------------------
 
     def _value_of(self, key: str) -> Scalar:
-        return self.read(self._names.get(key, key)).value
+        return self.read(self.current_name(key)).value
+
+    def current_name(self, first: str) -> str:
+        """A tag's name now, from the name it had first (alarms keep the first)."""
+        return self._names.get(first, first)
 
     def definition(self, name: str) -> TagDefinition:
         """The definition of a leaf tag; structure tags raise ``NotALeafError``."""

@@ -20,6 +20,7 @@ from .classic import handle_classic
 from .control import add_control_routes
 from .faults import fault_middleware
 from .graphql_ws import handle_graphql_ws
+from .oa_alerts import OaAlerts
 from .oa_graphql import handle_oa_graphql, oa_sessions
 from .oa_project import OaProject
 from .oa_reporting import handle_reporting
@@ -111,6 +112,7 @@ def oa_graphql_app(runtime: Runtime, project: OaProject) -> web.Application:
     """The WinCC OA GraphQL application example's face: ``POST /graphql``."""
     app = _application(runtime)
     app["oa_project"] = project
+    app["oa_alerts"] = OaAlerts(project)
     app["oa_sessions"] = oa_sessions(runtime)
     app.router.add_post(GRAPHQL, handle_oa_graphql)
     return app

@@ -176,3 +176,88 @@ async def test_requests_that_are_not_graphql(oa: GraphQL, wincc_sim: SimHandle) 
     status, body = await oa.post("{ api {")
     assert status == 400
     assert "Syntax Error" in body["errors"][0]["message"]
+
+
+PERIOD = (
+    "query($s:Time!,$e:Time!,$n:[String!]!){api{alert{alertGetPeriod(startTime:$s,endTime:$e,"
+    "names:$n){alertTimes{time count dpe} values}}}}"
+)
+ALERT_GET = (
+    "query($a:[AlertTimeInput!]!,$n:[String!]!){api{alert{alertGet(alertsTime:$a,dpeNames:$n)}}}"
+)
+
+
+async def test_alert_handlers_and_their_types(oa: GraphQL) -> None:
+    """``_alert_hdl.._type``: binary on a bool element, ranges on a number, none else."""
+    names = ["Pump1.Fault", "System1:Tank1.Level", "Tank1.Temperature", "ExampleDP_AlertHdl1."]
+    data = await oa.data(
+        "query($n:[String!]!){api{dp{get(dpeNames:$n)}}}",
+        {"n": [f"{name}:_alert_hdl.._type" for name in names]},
+    )
+    assert data["api"]["dp"]["get"] == [12, 13, 0, 12]
+
+
+async def test_an_alarm_came_went_and_was_acknowledged(oa: GraphQL, wincc_sim: SimHandle) -> None:
+    """A came and a went entry, whose attributes tell the instance's state now."""
+    start = wincc_sim.runtime.plant.time
+    wincc_sim.write("Pump1_Fault", True)
+    wincc_sim.advance(5)
+    wincc_sim.write("Pump1_Fault", False)
+    wincc_sim.advance(5)
+    handler = "System1:Pump1.Fault:_alert_hdl."
+    attributes = ["_text", "_direction", "_act_state", "_ackable", "_came_time", "_gone_time"]
+    variables = {
+        "s": iso(start),
+        "e": iso(wincc_sim.runtime.plant.time),
+        "n": [f"{handler}.{a}" for a in attributes],
+    }
+    period = (await oa.data(PERIOD, variables))["api"]["alert"]["alertGetPeriod"]
+    times, values = period["alertTimes"], period["values"]
+    assert len(times) == len(values) == 2 * len(attributes)
+    assert [t["dpe"] for t in times[: len(attributes)]] == variables["n"]
+    came = dict(zip(attributes, values[: len(attributes)], strict=True))
+    went = dict(zip(attributes, values[len(attributes) :], strict=True))
+    assert came["_text"] == "Pump 1 fault"
+    assert (came["_direction"], went["_direction"]) == (True, False)
+    assert came["_act_state"] == went["_act_state"] == 3  # went, not acknowledged
+    assert came["_ackable"] is True
+    assert came["_came_time"] == times[0]["time"]
+    assert came["_gone_time"] == times[-1]["time"]
+    (instance,) = list(wincc_sim.runtime.plant.alarms.active.values())
+    wincc_sim.acknowledge_at_station("Pump1_Fault", instance.instance_id)
+    alert = {k: times[0][k] for k in ("time", "count", "dpe")}
+    got = await oa.data(
+        ALERT_GET, {"a": [alert], "n": [f"{handler}._act_state", f"{handler}._ack_time"]}
+    )
+    act_state, ack_time = got["api"]["alert"]["alertGet"]
+    assert act_state == 0
+    assert ack_time is not None
+
+
+async def test_the_example_alert_comes_with_its_bit(oa: GraphQL, wincc_sim: SimHandle) -> None:
+    start = wincc_sim.runtime.plant.time
+    await oa.data('mutation{api{dp{set(dpeNames:["ExampleDP_AlertHdl1."],values:[true])}}}')
+    handler = "System1:ExampleDP_AlertHdl1.:_alert_hdl."
+    variables = {
+        "s": iso(start),
+        "e": iso(wincc_sim.runtime.plant.time),
+        "n": [f"{handler}._text", f"{handler}._prior", f"{handler}._act_state"],
+    }
+    period = (await oa.data(PERIOD, variables))["api"]["alert"]["alertGetPeriod"]
+    assert period["values"] == ["Value to 1", 60, 1]
+
+
+async def test_alert_errors(oa: GraphQL, wincc_sim: SimHandle) -> None:
+    """No handler, an unknown attribute or alert: the example's resolver errors."""
+    now = iso(wincc_sim.runtime.plant.time)
+    for name in ("System1:Tank1.Temperature:_alert_hdl.._text", "Pump1.Fault:_alert_hdl.._nope"):
+        _, body = await oa.post(PERIOD, {"s": now, "e": now, "n": [name]})
+        assert body["errors"][0]["message"].startswith("Failed to get alert period data")
+    alert = {"time": now, "count": 0, "dpe": "System1:Pump1.Fault:_alert_hdl.._text"}
+    for names in (["System1:Pump1.Fault:_alert_hdl.._text"], ["a", "b", "c"]):
+        _, body = await oa.post(ALERT_GET, {"a": [alert, alert], "n": names})
+        assert body["errors"][0]["message"].startswith("Failed to get alert attributes")
+    _, body = await oa.post(
+        ALERT_GET, {"a": [alert], "n": ["System1:Pump1.Fault:_alert_hdl.._text"]}
+    )
+    assert "no alert" in body["errors"][0]["message"]
