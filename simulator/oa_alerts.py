@@ -10,7 +10,8 @@ The model, with the choices the reference leaves open:
   A boolean element has a binary handler, whose attributes have no range number;
 - every instance has a "came" entry at its raise time and, once cleared (or removed by
   a runtime restart), a "went" entry; an acknowledgment adds no entry, it changes the
-  attributes. Attributes answer the instance's present state, as OA's do;
+  attributes. Attributes answer the instance's present state, as OA's do, and a time
+  that has not come is OA's zero time (1970-01-01);
 - ``_act_state`` takes the values OA documents (0 none, 1 came unacknowledged, 2 came
   acknowledged, 3 went unacknowledged); ``_ack_state`` answers 0 nothing to
   acknowledge, 1 awaiting acknowledgment, 2 acknowledged (wincc-sim's choice);
@@ -22,12 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 import re
 from typing import Any
 
 from .alarms import ACKNOWLEDGE_REQUIRED, ACKNOWLEDGEABLE, AlarmEngine, AlarmInstance, AlarmState
-from .clock import iso, iso_or_none
+from .clock import iso
 from .description import AlarmClass, AlarmCondition, AlarmDefinition
 from .oa_project import ALERT_EXAMPLE, SYSTEM, OaProject, UnknownDpError, dpe_of
 
@@ -35,6 +36,7 @@ CONFIG = ":_alert_hdl."
 # OA's config types of an element's alert handler (``_alert_hdl.._type``).
 NO_HANDLER, BINARY_HANDLER, RANGES_HANDLER = 0, 12, 13
 FIRST_ALARM_RANGE = 2
+ZERO_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 EXAMPLE_ALERT = AlarmDefinition(
     name=ALERT_EXAMPLE,
     tag=ALERT_EXAMPLE,
@@ -219,6 +221,11 @@ def _went(instance: AlarmInstance) -> datetime | None:
     return instance.modification_time if instance.state is AlarmState.REMOVED else None
 
 
+def _time(moment: datetime | None) -> str:
+    """A time attribute; one that has not come is OA's zero time."""
+    return iso(moment or ZERO_TIME)
+
+
 def _ack_state(instance: AlarmInstance) -> int:
     if instance.acknowledgment_time is not None:
         return 2
@@ -242,10 +249,10 @@ ATTRIBUTES: dict[str, Callable[[AlertEntry], Any]] = {
     "_ack_state": lambda e: _ack_state(e.instance),
     "_ackable": lambda e: _awaiting(e.instance),
     "_ack_oblig": lambda e: e.instance.definition.state_machine in ACKNOWLEDGE_REQUIRED,
-    "_ack_time": lambda e: iso_or_none(e.instance.acknowledgment_time),
+    "_ack_time": lambda e: _time(e.instance.acknowledgment_time),
     "_came_time": lambda e: iso(e.instance.raise_time),
     "_came_time_idx": lambda e: e.came_count,
-    "_gone_time": lambda e: iso_or_none(_went(e.instance)),
+    "_gone_time": lambda e: _time(_went(e.instance)),
     "_direction": lambda e: e.came,
 }
 

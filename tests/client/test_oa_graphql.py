@@ -45,7 +45,12 @@ async def test_it_is_detected_and_not_taken_for_unified(
 ) -> None:
     assert await detect(session, address(wincc_sim)) is ServerType.OA_GRAPHQL
     assert await detect(session, server(wincc_sim.unified_url, ssl=False)) is ServerType.UNIFIED
-    assert oa.capabilities == {Capability.WRITE, Capability.BROWSE, Capability.HISTORY}
+    assert oa.capabilities == {
+        Capability.WRITE,
+        Capability.BROWSE,
+        Capability.HISTORY,
+        Capability.ALARMS,
+    }
     with pytest.raises(UnsupportedFeatureError, match="no operation to acknowledge"):
         await oa.acknowledge([])
 

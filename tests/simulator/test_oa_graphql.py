@@ -231,7 +231,7 @@ async def test_an_alarm_came_went_and_was_acknowledged(oa: GraphQL, wincc_sim: S
     )
     act_state, ack_time = got["api"]["alert"]["alertGet"]
     assert act_state == 0
-    assert ack_time is not None
+    assert ack_time != "1970-01-01T00:00:00.000Z"
 
 
 async def test_the_example_alert_comes_with_its_bit(oa: GraphQL, wincc_sim: SimHandle) -> None:

@@ -4,8 +4,9 @@ It logs in for a token that slides forward on each use, and logs in again when t
 server answers "Unauthorized". Everything lives under ``api``: values and their
 ``_online`` time and status through ``dp.get``, writes through ``dp.set`` (then read
 back), browsing through ``dp.names`` and ``dp.elementType``, history through
-``dp.getPeriod``. Alerts, push and acknowledgment are not part of this backend (the
-example has no operation to acknowledge at all).
+``dp.getPeriod``, alerts through ``alert.alertGetPeriod`` and ``alert.alertGet``
+(``oa_alerts``). Push and acknowledgment are not part of this backend (the example
+has no operation to acknowledge at all).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from .errors import (
 )
 from .models import (
     UNKNOWN_NAME_CODE,
+    AlarmInstance,
+    AlarmQuery,
     Capability,
     DataKind,
     HistoryValue,
@@ -38,6 +41,7 @@ from .models import (
     TagValue,
     WriteResult,
 )
+from .oa_alerts import OaAlertReader
 from .oa_common import ELEMENT_KINDS, element_info, iso_time, quality_from_status
 from .parsing import as_scalar, parse_timestamp
 from .transport import HttpTransport, decode_json
@@ -80,11 +84,9 @@ class OaGraphQLClient(WinCCClient):
     server_type = ServerType.OA_GRAPHQL
     base_path = GRAPHQL_PATH
     offers: ClassVar[frozenset[Capability]] = frozenset(
-        {Capability.WRITE, Capability.BROWSE, Capability.HISTORY}
+        {Capability.WRITE, Capability.BROWSE, Capability.HISTORY, Capability.ALARMS}
     )
     lacks: ClassVar[Mapping[Capability, str]] = {
-        Capability.ALARMS: "Alerts of WinCC OA over the GraphQL application example are "
-        "not supported yet",
         Capability.ACKNOWLEDGE: "The WinCC OA GraphQL application example has no operation "
         "to acknowledge alerts: acknowledge them in WinCC OA",
         Capability.SHELVE: "The WinCC OA GraphQL application example cannot shelve alerts",
@@ -94,6 +96,7 @@ class OaGraphQLClient(WinCCClient):
     }
 
     _token: str | None = None
+    _alert_reader: OaAlertReader | None = None
 
     @classmethod
     async def speaks(cls, transport: HttpTransport) -> bool:
@@ -241,6 +244,22 @@ class OaGraphQLClient(WinCCClient):
         data = await self._call(f"{{api{{dp{{{fields}}}}}}}", {}, "dp.elementType")
         types = data.get("api", {}).get("dp", {})
         return {name: str(types.get(f"e{i}")) for i, name in enumerate(names)}
+
+    # --- alerts -----------------------------------------------------------------------
+
+    @property
+    def _alerts(self) -> OaAlertReader:
+        if self._alert_reader is None:
+            self._alert_reader = OaAlertReader(self._call, lambda: self.server_time)
+        return self._alert_reader
+
+    async def _active_alarms(self, query: AlarmQuery) -> list[AlarmInstance]:
+        return await self._alerts.active(query)
+
+    async def _alarm_history(
+        self, start: datetime, end: datetime | None, query: AlarmQuery
+    ) -> list[AlarmInstance]:
+        return await self._alerts.history(start, end, query)
 
     # --- history ----------------------------------------------------------------------
 
