@@ -57,11 +57,12 @@ async def test_a_plant_read_and_written_through_the_graphql_example(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"plain_http_{entry.entry_id}")
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.WARNING
-    assert not [
-        e
+    # Alerts are read: the runtime's device has the alarm entities.
+    assert [
+        e.entity_id
         for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
         if e.domain == "event"
-    ]
+    ] == ["event.wincc_oa_graphql_alarms"]
 
 
 async def test_plain_http_is_only_for_the_graphql_example(
