@@ -1,28 +1,61 @@
-"""GraphQL subscriptions over WebSocket, sub-protocol ``graphql-transport-ws``.
+"""GraphQL subscriptions over WebSocket, sub-protocol ``graphql-transport-ws``, for
+each face that has them (``SocketFace``): WinCC Unified and the WinCC OA example.
 
-The runtime's quirk is kept: a protocol-level ``ping`` message is not understood
-(clients should use WebSocket ping frames instead).
+Unified's quirk is kept: a protocol-level ``ping`` message is not understood (clients
+should use WebSocket ping frames instead). The OA example answers ``ping`` with
+``pong``, and sends WebSocket ping frames every 12 seconds itself (its library's
+keep-alive), closing a socket whose client does not answer them.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 import json
 import logging
 from typing import Any
 
 from aiohttp import WSMsgType, web
-from graphql import ExecutionResult, GraphQLError, parse, subscribe, validate
+from graphql import ExecutionResult, GraphQLError, GraphQLSchema, parse, subscribe, validate
 
 from .runtime import Runtime
-from .unified import RequestContext, bearer_token, request_context, unified_schema
+from .unified import bearer_token, request_context, unified_schema
 
 _LOGGER = logging.getLogger(__name__)
 
 PROTOCOL = "graphql-transport-ws"
 INIT_TIMEOUT_SECONDS = 10.0
 SESSION_CHECK_SECONDS = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class SocketFace:
+    """What differs between the faces that take subscriptions."""
+
+    schema: Callable[[], GraphQLSchema]
+    # The context of a connection with this token, or None if the token is refused.
+    context: Callable[[web.Request, str | None], Any]
+    # Whether a connection's session still stands.
+    alive: Callable[[web.Request, Any], bool]
+    # Seconds between the server's own WebSocket pings; None: it sends none, and does
+    # not understand the protocol's ``ping`` message either.
+    heartbeat: float | None = None
+    field_resolver: Callable[..., Any] | None = None
+
+
+def _unified_context(request: web.Request, token: str | None) -> Any:
+    context = request_context(request.app["runtime"], token, request.app["host"])
+    return context if context.session is not None else None
+
+
+def _unified_alive(request: web.Request, context: Any) -> bool:
+    runtime: Runtime = request.app["runtime"]
+    return context.token is not None and runtime.sessions.find(context.token) is not None
+
+
+UNIFIED_SOCKETS = SocketFace(unified_schema, _unified_context, _unified_alive)
 
 
 class _Connection:
@@ -32,8 +65,9 @@ class _Connection:
         self.runtime: Runtime = request.app["runtime"]
         self.request = request
         self.ws = ws
+        self.face: SocketFace = request.app["socket_face"]
         self.header_token = bearer_token(request)
-        self.context: RequestContext | None = None
+        self.context: Any = None
         self.subscriptions: dict[str, asyncio.Task[None]] = {}
 
     async def close(self, code: int, reason: str) -> None:
@@ -54,6 +88,10 @@ class _Connection:
             task = self.subscriptions.pop(str(message.get("id")), None)
             if task is not None:
                 task.cancel()
+        elif kind == "ping" and self.face.heartbeat is not None:
+            await self.send({"type": "pong"})
+        elif kind == "pong" and self.face.heartbeat is not None:
+            return
         else:
             await self.close(4400, "Invalid message type")
 
@@ -66,8 +104,8 @@ class _Connection:
             scheme, _, value = str(payload.get("Authorization", "")).partition(" ")
             if scheme.lower() == "bearer" and value.strip():
                 token = value.strip()
-        context = request_context(self.runtime, token, self.request.app["host"])
-        if context.session is None:
+        context = self.face.context(self.request, token)
+        if context is None:
             await self.close(4403, "Forbidden")
             return
         self.context = context
@@ -85,7 +123,7 @@ class _Connection:
         if identifier in self.subscriptions:
             await self.close(4409, f"Subscriber for {identifier} already exists")
             return
-        schema = unified_schema()
+        schema = self.face.schema()
         try:
             document = parse(str(payload.get("query", "")))
         except GraphQLError as err:
@@ -102,6 +140,7 @@ class _Connection:
             context_value=self.context,
             variable_values=payload.get("variables"),
             operation_name=payload.get("operationName"),
+            field_resolver=self.face.field_resolver,
         )
         if isinstance(result, ExecutionResult):
             await self.send(
@@ -136,9 +175,7 @@ class _Connection:
                 return
             if self.runtime.faults.paused:
                 await self.close(1012, "Runtime stopped")
-            elif self.context is not None and (
-                self.context.token is None or self.runtime.sessions.find(self.context.token) is None
-            ):
+            elif self.context is not None and not self.face.alive(self.request, self.context):
                 await self.close(4401, "Session expired")
 
     def stop(self) -> None:
@@ -151,7 +188,8 @@ async def handle_graphql_ws(request: web.Request) -> web.StreamResponse:
     runtime: Runtime = request.app["runtime"]
     if runtime.faults.websocket_down:
         return web.json_response({"error": "Subscriptions are unavailable"}, status=503)
-    ws = web.WebSocketResponse(protocols=(PROTOCOL,))
+    face: SocketFace = request.app["socket_face"]
+    ws = web.WebSocketResponse(protocols=(PROTOCOL,), heartbeat=face.heartbeat)
     await ws.prepare(request)
     if ws.ws_protocol != PROTOCOL:
         await ws.close(code=4406, message=b"Subprotocol not acceptable")

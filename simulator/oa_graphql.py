@@ -250,7 +250,7 @@ RESOLVERS: dict[str, Callable[..., Any]] = {
 }
 
 
-def _resolve(root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+def resolve_field(root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
     """Our resolver, a namespace, a field of an answer, or "not simulated"."""
     field = f"{info.parent_type.name}.{info.field_name}"
     if field in RESOLVERS:
@@ -340,7 +340,7 @@ async def handle_oa_graphql(request: web.Request) -> web.Response:
         ),
         variable_values=variables,
         operation_name=body.get("operationName"),
-        field_resolver=_resolve,
+        field_resolver=resolve_field,
     )
     return web.json_response(result.formatted)  # type: ignore[union-attr]
 

@@ -19,11 +19,12 @@ from aiohttp import web
 from .classic import handle_classic
 from .control import add_control_routes
 from .faults import fault_middleware
-from .graphql_ws import handle_graphql_ws
+from .graphql_ws import UNIFIED_SOCKETS, handle_graphql_ws
 from .oa_alerts import OaAlerts
 from .oa_graphql import handle_oa_graphql, oa_sessions
 from .oa_project import OaProject
 from .oa_reporting import handle_reporting
+from .oa_subscriptions import OA_SOCKETS
 from .redundancy import lost_host_middleware
 from .runtime import Runtime
 from .unified import MAX_BODY_BYTES, handle_graphql_post
@@ -79,6 +80,7 @@ def unified_app(runtime: Runtime, host: int = 0) -> web.Application:
     """The Unified face of one host: ``POST /graphql`` and the WebSocket on
     ``GET /graphql`` (or on ``/graphql/``, where ``/graphql`` redirects there)."""
     app = _application(runtime, host)
+    app["socket_face"] = UNIFIED_SOCKETS
     path = GRAPHQL_SLASH if runtime.graphql_redirect else GRAPHQL
     app.router.add_post(path, handle_graphql_post)
     app.router.add_get(path, handle_graphql_ws)
@@ -114,7 +116,9 @@ def oa_graphql_app(runtime: Runtime, project: OaProject) -> web.Application:
     app["oa_project"] = project
     app["oa_alerts"] = OaAlerts(project)
     app["oa_sessions"] = oa_sessions(runtime)
+    app["socket_face"] = OA_SOCKETS
     app.router.add_post(GRAPHQL, handle_oa_graphql)
+    app.router.add_get(GRAPHQL, handle_graphql_ws)
     return app
 
 

@@ -19,7 +19,7 @@ from custom_components.wincc.client import (
     UnifiedClient,
     UnsupportedFeatureError,
     WinCCError,
-    unified_push as push_module,
+    socket_session as socket_module,
 )
 from tests.conftest import SimHandle
 
@@ -158,7 +158,7 @@ async def test_the_session_is_renewed_while_the_socket_is_open(
     unified: UnifiedClient, wincc_sim: SimHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Renewal runs beside the socket, so a due session is extended, not lost."""
-    monkeypatch.setattr(push_module, "RENEW_CHECK_SECONDS", 0.05)
+    monkeypatch.setattr(socket_module, "RENEW_CHECK_SECONDS", 0.05)
     renewed: list[bool] = []
     original = unified.ensure_session
 
@@ -192,7 +192,7 @@ async def test_keep_alive_pings(
     unified: UnifiedClient, wincc_sim: SimHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """WebSocket pings keep a quiet socket open; values still arrive after them."""
-    monkeypatch.setattr(push_module, "PING_SECONDS", 0.05)
+    monkeypatch.setattr(socket_module, "PING_SECONDS", 0.05)
     recorder = Recorder()
     feed = unified.push(recorder, ["HMI_RT_1::Conveyor_Speed"], None, backoff=QUICK)
     task = asyncio.create_task(feed.run())
