@@ -1,9 +1,10 @@
 """Pushed data for an entry: one push session of the server, routed to its coordinators.
 
-Where the server pushes (WinCC Unified) and the user has not turned it off, values and
-alarms come from the push session, and polling is a slow safety net. While the socket
-is down both coordinators poll at their normal intervals, and they return to push once
-it is back.
+Where the server pushes (WinCC Unified, the WinCC OA GraphQL example) and the user
+has not turned it off, values and (on Unified) alarms come from the push session, and
+polling is a slow safety net. While the socket is down both coordinators poll at their
+normal intervals, and they return to push once it is back. Alarms a server does not
+push (WinCC OA's alerts) are polled at their own interval throughout.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ def start_push(
     entry: ConfigEntry, tags: WinCCCoordinator, alarms: WinCCAlarmCoordinator | None
 ) -> asyncio.Task[None]:
     """Run the push session of an entry's server, as a task Home Assistant tracks."""
+    if not tags.client.pushes_alarms:
+        alarms = None  # polled as usual
     query = None if alarms is None else AlarmQuery(alarms.server_filter, alarms.languages)
     feed = tags.client.push(PushRouter(tags, alarms), list(tags.options.tags), query)
     tags.push_feed = feed

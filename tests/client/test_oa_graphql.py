@@ -50,6 +50,7 @@ async def test_it_is_detected_and_not_taken_for_unified(
         Capability.BROWSE,
         Capability.HISTORY,
         Capability.ALARMS,
+        Capability.PUSH,
     }
     with pytest.raises(UnsupportedFeatureError, match="no operation to acknowledge"):
         await oa.acknowledge([])

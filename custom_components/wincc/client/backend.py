@@ -51,6 +51,8 @@ class WinCCClient(ABC):
     offers: ClassVar[frozenset[Capability]]
     # Why an operation the backend lacks is missing, in the user's words.
     lacks: ClassVar[Mapping[Capability, str]] = {}
+    # Whether its push session pushes alarms too (else they are polled alongside).
+    pushes_alarms: ClassVar[bool] = False
 
     def __init__(
         self,

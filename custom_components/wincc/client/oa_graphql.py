@@ -5,8 +5,8 @@ server answers "Unauthorized". Everything lives under ``api``: values and their
 ``_online`` time and status through ``dp.get``, writes through ``dp.set`` (then read
 back), browsing through ``dp.names`` and ``dp.elementType``, history through
 ``dp.getPeriod``, alerts through ``alert.alertGetPeriod`` and ``alert.alertGet``
-(``oa_alerts``). Push and acknowledgment are not part of this backend (the example
-has no operation to acknowledge at all).
+(``oa_alerts``), pushed values through ``tagSubscribe`` (``oa_push``). Acknowledgment
+is not part of this backend: the example has no operation for it.
 """
 
 from __future__ import annotations
@@ -43,7 +43,10 @@ from .models import (
 )
 from .oa_alerts import OaAlertReader
 from .oa_common import ELEMENT_KINDS, element_info, iso_time, quality_from_status
+from .oa_push import OaPushSession
 from .parsing import as_scalar, parse_timestamp
+from .push import Backoff, PushFeed, PushHandler
+from .socket_session import BearerSockets
 from .transport import HttpTransport, decode_json
 
 _LOGGER = logging.getLogger(__name__)
@@ -78,21 +81,26 @@ def _messages(payload: object) -> list[str]:
     return [str(e.get("message", "")) if isinstance(e, dict) else str(e) for e in errors]
 
 
-class OaGraphQLClient(WinCCClient):
+class OaGraphQLClient(BearerSockets, WinCCClient):
     """Reads and writes a WinCC OA server through the GraphQL application example."""
 
     server_type = ServerType.OA_GRAPHQL
     base_path = GRAPHQL_PATH
+    socket_path = GRAPHQL_PATH
     offers: ClassVar[frozenset[Capability]] = frozenset(
-        {Capability.WRITE, Capability.BROWSE, Capability.HISTORY, Capability.ALARMS}
+        {
+            Capability.WRITE,
+            Capability.BROWSE,
+            Capability.HISTORY,
+            Capability.ALARMS,
+            Capability.PUSH,
+        }
     )
     lacks: ClassVar[Mapping[Capability, str]] = {
         Capability.ACKNOWLEDGE: "The WinCC OA GraphQL application example has no operation "
         "to acknowledge alerts: acknowledge them in WinCC OA",
         Capability.SHELVE: "The WinCC OA GraphQL application example cannot shelve alerts",
         Capability.DISABLE: "The WinCC OA GraphQL application example cannot disable alerts",
-        Capability.PUSH: "Pushed values from the WinCC OA GraphQL application example are "
-        "not supported yet: values are polled",
     }
 
     _token: str | None = None
@@ -171,6 +179,20 @@ class OaGraphQLClient(WinCCClient):
             except WinCCError as err:
                 _LOGGER.debug("Logging out of %s failed: %s", self.url, err)
             self._token = None
+
+    async def ensure_session(self) -> None:
+        """Log in unless a token is held (it slides forward with every request)."""
+        if self._token is None:
+            await self._login()
+
+    def _push(
+        self,
+        handler: PushHandler,
+        tags: Sequence[str],
+        alarms: AlarmQuery | None,
+        backoff: Backoff,
+    ) -> PushFeed:
+        return OaPushSession(self, handler, tags, backoff=backoff)
 
     # --- tags -------------------------------------------------------------------------
 

@@ -17,9 +17,15 @@ from typing import Any, ClassVar, Protocol
 
 import aiohttp
 
-from .errors import InvalidArgumentError, WinCCConnectionError, WinCCError
+from .errors import (
+    AuthenticationError,
+    InvalidArgumentError,
+    ServerBusyError,
+    WinCCConnectionError,
+    WinCCError,
+)
 from .push import Backoff, PushHandler
-from .transport import decode_json
+from .transport import HttpTransport, decode_json
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -27,6 +33,12 @@ WS_PROTOCOL = "graphql-transport-ws"
 # Seconds between WebSocket pings, and between checks whether the session needs renewal.
 PING_SECONDS = 30.0
 RENEW_CHECK_SECONDS = 15.0
+# How a server closes a subscription socket, and what it means.
+WS_CLOSE_ERRORS: dict[int, tuple[type[WinCCError], str]] = {
+    4401: (AuthenticationError, "The server ended the session of the subscription"),
+    4403: (AuthenticationError, "The server refused the subscription's session"),
+    1012: (ServerBusyError, "The WinCC runtime stopped"),
+}
 
 
 class SocketClient(Protocol):
@@ -54,6 +66,42 @@ class SocketClient(Protocol):
         self, ws: aiohttp.ClientWebSocketResponse, message: aiohttp.WSMessage
     ) -> WinCCError:
         """The error for a socket the server ended (and forget an ended session)."""
+
+
+class BearerSockets:
+    """The socket side of a client that holds a bearer token: the token goes on the
+    upgrade request and in ``connection_init``, and a session the server ended is
+    forgotten, so that the next connection logs in again."""
+
+    socket_path: ClassVar[str]
+    _transport: HttpTransport
+    _token: str | None
+
+    @property
+    def request_timeout(self) -> float:
+        """How long a request (or the subscription handshake) may take."""
+        return self._transport.timeout
+
+    @property
+    def authorization(self) -> dict[str, str]:
+        """The bearer token, as headers and ``connection_init`` carry it."""
+        return {"Authorization": f"Bearer {self._token}"}
+
+    async def open_socket(self, protocol: str) -> aiohttp.ClientWebSocketResponse:
+        """The subscription WebSocket, with the token on the upgrade request too."""
+        return await self._transport.websocket(self.socket_path, protocol, self.authorization)
+
+    def socket_closed(
+        self, ws: aiohttp.ClientWebSocketResponse, message: aiohttp.WSMessage
+    ) -> WinCCError:
+        """The error for an ended socket."""
+        code = message.data if message.type is aiohttp.WSMsgType.CLOSE else ws.close_code
+        error_class, text = WS_CLOSE_ERRORS.get(
+            code or 0, (WinCCConnectionError, "The subscription connection closed")
+        )
+        if error_class is AuthenticationError:
+            self._token = None
+        return error_class(f"{text} (code {code})")
 
 
 async def handshake(client: SocketClient, ws: aiohttp.ClientWebSocketResponse) -> None:

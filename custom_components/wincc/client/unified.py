@@ -8,16 +8,11 @@ from datetime import datetime, timedelta
 import logging
 from typing import Any, ClassVar
 
-import aiohttp
-
 from .backend import WinCCClient
 from .errors import (
     AuthenticationError,
     NotFoundError,
     ProtocolError,
-    ServerBusyError,
-    WinCCConnectionError,
-    WinCCError,
 )
 from .models import (
     AlarmAction,
@@ -35,6 +30,7 @@ from .models import (
 )
 from .parsing import item_failure
 from .push import Backoff, PushFeed, PushHandler
+from .socket_session import BearerSockets
 from .transport import HttpTransport, decode_json
 from .unified_alarms import ALARM_FIELDS, parse_alarm_results, parse_alarms
 from .unified_parsing import (
@@ -96,19 +92,15 @@ NAMED_ALARM_MUTATIONS = {
         (AlarmAction.ENABLE, "", ""),
     )
 }
-# How the runtime closes a subscription socket, and what it means.
-WS_CLOSE_ERRORS: dict[int, tuple[type[WinCCError], str]] = {
-    4401: (AuthenticationError, "The server ended the session of the subscription"),
-    4403: (AuthenticationError, "The server refused the subscription's session"),
-    1012: (ServerBusyError, "The WinCC runtime stopped"),
-}
 
 
-class UnifiedClient(WinCCClient):
+class UnifiedClient(BearerSockets, WinCCClient):
     """Talks to a WinCC Unified runtime over GraphQL."""
 
     server_type = ServerType.UNIFIED
     base_path = GRAPHQL_PATH
+    socket_path = GRAPHQL_PATH
+    pushes_alarms = True
     offers: ClassVar[frozenset[Capability]] = frozenset(Capability)
 
     _token: str | None = None
@@ -287,16 +279,6 @@ class UnifiedClient(WinCCClient):
     ) -> PushFeed:
         return PushSession(self, handler, tags, alarms, backoff=backoff)
 
-    @property
-    def request_timeout(self) -> float:
-        """How long a request (or the subscription handshake) may take."""
-        return self._transport.timeout
-
-    @property
-    def authorization(self) -> dict[str, str]:
-        """The bearer token, as headers and ``connection_init`` carry it."""
-        return {"Authorization": f"Bearer {self._token}"}
-
     async def ensure_session(self) -> None:
         """Log in, or renew the session when it is due (subscriptions keep it alive)."""
         await self._ensure_session()
@@ -308,23 +290,6 @@ class UnifiedClient(WinCCClient):
 
     def host_passive(self) -> None:
         """Only a redundant client follows the active host."""
-
-    async def open_socket(self, protocol: str) -> aiohttp.ClientWebSocketResponse:
-        """The subscription WebSocket, with the token on the upgrade request too."""
-        return await self._transport.websocket(GRAPHQL_PATH, protocol, self.authorization)
-
-    def socket_closed(
-        self, ws: aiohttp.ClientWebSocketResponse, message: aiohttp.WSMessage
-    ) -> WinCCError:
-        """The error for an ended socket; an ended session is forgotten, so the next
-        connection logs in again."""
-        code = message.data if message.type is aiohttp.WSMsgType.CLOSE else ws.close_code
-        error_class, text = WS_CLOSE_ERRORS.get(
-            code or 0, (WinCCConnectionError, "The subscription connection closed")
-        )
-        if error_class is AuthenticationError:
-            self._token = None
-        return error_class(f"{text} (code {code})")
 
     async def _end_session(self) -> None:
         """Log out (best effort: closing must not fail on a dead server)."""
