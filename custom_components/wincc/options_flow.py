@@ -118,10 +118,14 @@ class WinCCOptionsFlow(TagPickerFlow, ControlSteps, OptionsFlowWithReload):
     def _server_type(self) -> ServerType:
         return ServerType(self.config_entry.data[CONF_SERVER_TYPE])
 
+    def _offers(self, capability: Capability) -> bool:
+        """Whether the server's API can do this at all."""
+        return capability in BACKENDS[self._server_type].offers
+
     @property
     def _writes(self) -> bool:
         """Whether the server's API can write at all."""
-        return Capability.WRITE in BACKENDS[self._server_type].offers
+        return self._offers(Capability.WRITE)
 
     def _save_tags(self, tags: dict[str, TagConfig], patterns: list[str]) -> ConfigFlowResult:
         return self._save(replace(self._options.with_tags(tags), patterns=tuple(patterns)))
@@ -138,7 +142,7 @@ class WinCCOptionsFlow(TagPickerFlow, ControlSteps, OptionsFlowWithReload):
                 "tag_rules",
                 "tag_map",
                 *(["controls"] if writes else []),  # controls write; this API cannot
-                "alarms",
+                *(["alarms"] if self._offers(Capability.ALARMS) else []),
                 "settings",
             ],
         )
@@ -396,7 +400,11 @@ class WinCCOptionsFlow(TagPickerFlow, ControlSteps, OptionsFlowWithReload):
                     OPT_SCAN_INTERVAL, default=options.scan_interval
                 ): INTERVAL_SELECTOR,
                 probatio.Required(OPT_READ_ONLY, default=options.read_only): BooleanSelector(),
-                probatio.Required(OPT_PUSH, default=options.push): BooleanSelector(),
+                **(
+                    {probatio.Required(OPT_PUSH, default=options.push): BooleanSelector()}
+                    if self._offers(Capability.PUSH)
+                    else {}
+                ),
                 probatio.Required(
                     OPT_TOLERATED_FAILURES, default=options.tolerated_failures
                 ): NumberSelector(

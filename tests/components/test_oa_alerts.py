@@ -5,9 +5,13 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import ServiceValidationError
+import pytest
 
-from tests.components.conftest import EntryFactory, setup_entry, summary
+from tests.components.conftest import EntryFactory, answer, options, setup_entry, summary
 from tests.components.test_event import poll_alarms
+from tests.components.test_services import acknowledge
 from tests.conftest import SimHandle
 
 HIGH = "System1:Tank1.Level:_alert_hdl.2"
@@ -88,3 +92,50 @@ async def test_alert_steps_across_an_outage(
     unacknowledged = hass.states.get("sensor.wincc_oa_graphql_unacknowledged_alarms")
     assert unacknowledged is not None
     assert unacknowledged.state == "2"
+
+
+async def test_alerts_are_acknowledged_in_wincc_oa(
+    hass: HomeAssistant, make_entry: EntryFactory, wincc_sim: SimHandle
+) -> None:
+    """The example has no operation to acknowledge: the action says so, translated,
+    and nothing is written."""
+    entry = make_entry("oa_graphql")
+    await setup_entry(hass, entry)
+    wincc_sim.write("Pump1_Fault", True)
+    with pytest.raises(ServiceValidationError) as err:
+        await acknowledge(hass, entry, alarms=[PUMP_FAULT])
+    assert err.value.translation_key == "acknowledge_unsupported"
+    (instance,) = wincc_sim.runtime.plant.alarms.active.values()
+    assert instance.acknowledgment_time is None
+
+
+async def test_the_alarm_filter_is_a_pattern_of_elements(
+    hass: HomeAssistant,
+    make_entry: EntryFactory,
+    wincc_sim: SimHandle,
+    freezer: FrozenDateTimeFactory,
+    alarm_events: list[dict[str, Any]],
+) -> None:
+    """Set in the options, ``System1:Tank*`` reads the tanks' alerts and no others."""
+    entry = make_entry("oa_graphql")
+    await setup_entry(hass, entry)
+    result = await options(hass, entry.entry_id, "alarms")
+    result = await answer(
+        hass,
+        result,
+        {
+            "alarms": True,
+            "alarm_scan_interval": 5,
+            "alarm_min_priority": 0,
+            "alarm_classes": "",
+            "alarm_filter": "System1:Tank*",
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    wincc_sim.write("Pump1_Fault", True)
+    wincc_sim.write("Pump1_Command", False)
+    wincc_sim.advance(90)
+    await poll_alarms(hass, freezer)
+    await poll_alarms(hass, freezer)
+    assert summary(alarm_events) == [("raised", HIGH, 0)]

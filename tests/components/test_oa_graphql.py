@@ -27,7 +27,7 @@ async def test_a_plant_read_and_written_through_the_graphql_example(
 ) -> None:
     """Auto-detect over plain HTTP finds the example; a datapoint's elements become
     entities on its device; the setpoint chosen writable writes and reads back; plain
-    HTTP stands as a repair issue; no alarm entities."""
+    HTTP stands as a repair issue; alerts have their alarm entities."""
     assert await async_setup_component(hass, "repairs", {})
     result = await submit(hass, await start(hass), oa_input(wincc_sim, "auto"))
     assert result["step_id"] == "tags"  # no certificate: there is no TLS

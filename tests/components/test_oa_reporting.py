@@ -67,7 +67,8 @@ async def test_a_pattern_that_matches_only_structured_datapoints_says_so(
 async def test_the_options_offer_nothing_that_writes(
     hass: HomeAssistant, wincc_sim: SimHandle
 ) -> None:
-    """No controls in the menu, and no writable switch in a tag's settings."""
+    """No controls and no alarms in the menu (the API has none), no push among the
+    settings, and no writable switch in a tag's settings."""
     result = await submit(hass, await start(hass), user_input(wincc_sim, "oa_reporting"))
     result = await submit(hass, result, {"trust": "pin"})
     result = await pick(hass, result, "System1:Tank1.Level", all_matches=True)
@@ -75,6 +76,12 @@ async def test_the_options_offer_nothing_that_writes(
     entry = result["result"]
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert "controls" not in result["menu_options"]
+    assert "alarms" not in result["menu_options"]
+    settings = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    assert "push" not in settings["data_schema"].schema
+    result = await hass.config_entries.options.async_init(entry.entry_id)
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": "tag_settings"}
     )
