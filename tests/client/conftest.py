@@ -1,4 +1,4 @@
-"""Clients of both backends, connected to a fresh simulator that they trust."""
+"""Clients of every backend, connected to a fresh simulator that they trust."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 
-from custom_components.wincc.client import ClassicClient, ServerAddress, UnifiedClient
+from custom_components.wincc.client import (
+    ClassicClient,
+    OaGraphQLClient,
+    ServerAddress,
+    UnifiedClient,
+)
 from custom_components.wincc.client.tls import SslArgument
 from tests.conftest import SimHandle
 
@@ -101,5 +106,21 @@ async def classic(
 ) -> AsyncIterator[ClassicClient]:
     """A classic client as the operator."""
     client = ClassicClient(session, server(wincc_sim.classic_url, sim_ssl), "operator", "operator")
+    yield client
+    await client.close()
+
+
+def oa_graphql_address(sim: SimHandle) -> ServerAddress:
+    """The address of the WinCC OA GraphQL example's face (plain HTTP)."""
+    return server(sim.oa_graphql_url, scheme="http")
+
+
+@pytest.fixture
+async def oa(
+    session: aiohttp.ClientSession, wincc_sim: SimHandle
+) -> AsyncIterator[OaGraphQLClient]:
+    """A client of the WinCC OA GraphQL example, logged in as the operator."""
+    client = OaGraphQLClient(session, oa_graphql_address(wincc_sim), "operator", "operator")
+    await client.login()
     yield client
     await client.close()

@@ -1,11 +1,9 @@
 """WinCC OA alerts over the GraphQL application example, against wincc-sim: found in
 the alert archive, read again until they end, and turned into the alarm model."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-import aiohttp
 import pytest
 
 from custom_components.wincc.client import (
@@ -20,22 +18,11 @@ from custom_components.wincc.client.oa_alerts import (
     alert_instance,
     alert_state,
 )
-from tests.client.test_oa_graphql import address
 from tests.conftest import SimHandle
 
 PUMP_FAULT = "System1:Pump1.Fault:_alert_hdl"
 EXAMPLE = "System1:ExampleDP_AlertHdl1.:_alert_hdl"
 QUERY = AlarmQuery(None, ("en-US",))
-
-
-@pytest.fixture
-async def oa(
-    session: aiohttp.ClientSession, wincc_sim: SimHandle
-) -> AsyncIterator[OaGraphQLClient]:
-    client = OaGraphQLClient(session, address(wincc_sim), "operator", "operator")
-    await client.login()
-    yield client
-    await client.close()
 
 
 def only(alarms: list[Any], name: str) -> list[Any]:

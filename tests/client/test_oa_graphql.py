@@ -1,7 +1,6 @@
 """The WinCC OA backend over the GraphQL application example, against wincc-sim:
 login and renewed tokens, reads with OA's status bits, writes, browsing, history."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import aiohttp
@@ -14,30 +13,15 @@ from custom_components.wincc.client import (
     OaGraphQLClient,
     PermissionDeniedError,
     Quality,
-    ServerAddress,
     ServerType,
     UnsupportedFeatureError,
     detect,
 )
-from tests.client.conftest import server
+from tests.client.conftest import oa_graphql_address as address, server
 from tests.conftest import SimHandle
 
 LEVEL = "System1:Tank1.Level"
 SETPOINT = "System1:Boiler.Setpoint"
-
-
-def address(sim: SimHandle) -> ServerAddress:
-    return server(sim.oa_graphql_url, scheme="http")
-
-
-@pytest.fixture
-async def oa(
-    session: aiohttp.ClientSession, wincc_sim: SimHandle
-) -> AsyncIterator[OaGraphQLClient]:
-    client = OaGraphQLClient(session, address(wincc_sim), "operator", "operator")
-    await client.login()
-    yield client
-    await client.close()
 
 
 async def test_it_is_detected_and_not_taken_for_unified(

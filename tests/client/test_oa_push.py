@@ -10,7 +10,7 @@ import pytest
 
 from custom_components.wincc.client import Backoff, OaGraphQLClient, Quality
 from custom_components.wincc.client.oa_push import OaPushSession, pushed_value
-from tests.client.test_oa_graphql import address
+from tests.client.conftest import oa_graphql_address as address
 from tests.client.test_push import Recorder, stop
 from tests.conftest import SimHandle
 

@@ -14,7 +14,18 @@ from tests.components.conftest import EntryFactory, setup_entry, summary
 from tests.conftest import SimHandle
 
 NAMES = {"unified": "HMI_RT_1::{}", "classic": "{}"}
-EVENT_ENTITY = {"unified": "event.wincc_unified_alarms", "classic": "event.wincc_classic_alarms"}
+EVENT_ENTITY = {
+    "unified": "event.wincc_unified_alarms",
+    "classic": "event.wincc_classic_alarms",
+    "oa_graphql": "event.wincc_oa_graphql_alarms",
+}
+# The tank's high-level alarm on each family: its name, first instance, class and area
+# (a WinCC OA alert is its handler's range, numbered by its count, without an area).
+TANK_HIGH = {
+    "unified": ("HMI_RT_1::Tank1_Level_High", 1, "Alarm", "Tanks"),
+    "classic": ("Tank1_Level_High", 1, "Alarm", "Tanks"),
+    "oa_graphql": ("System1:Tank1.Level:_alert_hdl.2", 0, "alarm", None),
+}
 
 
 async def poll_alarms(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
@@ -24,7 +35,7 @@ async def poll_alarms(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> No
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
-@pytest.mark.parametrize("server_type", ["unified", "classic"])
+@pytest.mark.parametrize("server_type", ["unified", "classic", "oa_graphql"])
 async def test_one_event_per_transition_and_none_at_start_up(
     hass: HomeAssistant,
     make_entry: EntryFactory,
@@ -39,18 +50,18 @@ async def test_one_event_per_transition_and_none_at_start_up(
     await setup_entry(hass, entry)
     assert alarm_events == []
     assert hass.states.get(EVENT_ENTITY[server_type]).state == "unknown"  # type: ignore[union-attr]
-    high = NAMES[server_type].format("Tank1_Level_High")
+    high, first, alarm_class, area = TANK_HIGH[server_type]
     wincc_sim.write("Pump1_Command", False)
     wincc_sim.advance(90)
     await poll_alarms(hass, freezer)
     await poll_alarms(hass, freezer)
-    assert summary(alarm_events) == [("raised", high, 1)]
+    assert summary(alarm_events) == [("raised", high, first)]
     event = alarm_events[0]
     assert event["text"] == "Tank 1 level high"
     assert (event["alarm_class"], event["priority"], event["area"], event["state"]) == (
-        "Alarm",
+        alarm_class,
         12,
-        "Tanks",
+        area,
         "RAISED",
     )
     assert event["requires_acknowledgment"] is True
@@ -65,10 +76,11 @@ async def test_one_event_per_transition_and_none_at_start_up(
     await poll_alarms(hass, freezer)
     await poll_alarms(hass, freezer)
     assert summary(alarm_events) == [
-        ("raised", high, 1),
-        ("acknowledged", high, 1),
-        ("cleared", high, 1),
+        ("raised", high, first),
+        ("acknowledged", high, first),
+        ("cleared", high, first),
     ]
+    assert not any(event["inferred"] for event in alarm_events)
 
 
 async def test_transitions_across_an_outage(

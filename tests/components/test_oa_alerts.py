@@ -1,5 +1,6 @@
 """WinCC OA alerts in Home Assistant, over the GraphQL application example: the alarm
-event entity and sensors, as for the other families, from OA's alert archive."""
+event entity and sensors from OA's alert archive (the steps of one alert are tested
+with the other families' in ``test_event``), acknowledging, and the alarm filter."""
 
 from typing import Any
 
@@ -10,53 +11,12 @@ from homeassistant.exceptions import ServiceValidationError
 import pytest
 
 from tests.components.conftest import EntryFactory, answer, options, setup_entry, summary
-from tests.components.test_event import poll_alarms
+from tests.components.test_event import TANK_HIGH, poll_alarms
 from tests.components.test_services import acknowledge
 from tests.conftest import SimHandle
 
-HIGH = "System1:Tank1.Level:_alert_hdl.2"
 PUMP_FAULT = "System1:Pump1.Fault:_alert_hdl"
 EVENTS = "event.wincc_oa_graphql_alarms"
-
-
-async def test_one_event_per_transition_of_an_alert(
-    hass: HomeAssistant,
-    make_entry: EntryFactory,
-    wincc_sim: SimHandle,
-    freezer: FrozenDateTimeFactory,
-    alarm_events: list[dict[str, Any]],
-) -> None:
-    """An alert open before start-up is not replayed; later steps come once each, with
-    OA's attributes."""
-    wincc_sim.write("Conveyor_Running", False)  # an information alarm, already active
-    await setup_entry(hass, make_entry("oa_graphql"))
-    assert alarm_events == []
-    active = hass.states.get("sensor.wincc_oa_graphql_active_alarms")
-    assert active is not None
-    assert active.state == "1"
-    wincc_sim.write("Pump1_Command", False)
-    wincc_sim.advance(90)
-    await poll_alarms(hass, freezer)
-    await poll_alarms(hass, freezer)
-    assert summary(alarm_events) == [("raised", HIGH, 0)]
-    event = alarm_events[0]
-    assert event["text"] == "Tank 1 level high"
-    assert (event["alarm_class"], event["priority"], event["state"]) == ("alarm", 12, "RAISED")
-    assert event["requires_acknowledgment"] is True
-    assert hass.states.get(EVENTS).attributes["event_type"] == "raised"  # type: ignore[union-attr]
-    # The operator acknowledges in WinCC OA, then the tank drains again.
-    wincc_sim.acknowledge_at_station("Tank1_Level_High", 1)
-    await poll_alarms(hass, freezer)
-    wincc_sim.write("Pump1_Command", True)
-    wincc_sim.advance(120)
-    await poll_alarms(hass, freezer)
-    await poll_alarms(hass, freezer)
-    assert summary(alarm_events) == [
-        ("raised", HIGH, 0),
-        ("acknowledged", HIGH, 0),
-        ("cleared", HIGH, 0),
-    ]
-    assert not any(event["inferred"] for event in alarm_events)
 
 
 async def test_alert_steps_across_an_outage(
@@ -138,4 +98,4 @@ async def test_the_alarm_filter_is_a_pattern_of_elements(
     wincc_sim.advance(90)
     await poll_alarms(hass, freezer)
     await poll_alarms(hass, freezer)
-    assert summary(alarm_events) == [("raised", HIGH, 0)]
+    assert summary(alarm_events) == [("raised", TANK_HIGH["oa_graphql"][0], 0)]
