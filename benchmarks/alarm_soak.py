@@ -1,12 +1,17 @@
 """Seeded faults for a bounded time: is every alarm transition delivered once?
 
 Runs wincc-sim (real clock, its own thread and loop) and a real Home Assistant core
-with two entries: WinCC Unified (push) and the classic REST service (polling). A seeded
+with three entries: WinCC Unified (push), the classic REST service (polling) and the
+WinCC OA GraphQL example (values pushed, alerts read from the alert archive). A seeded
 driver raises, clears and acknowledges alarms, restarts the runtime now and then, and
 switches faults on and off: dropped connections, 500 and 503 answers, malformed
 answers, a paused runtime, cut WebSockets and ended sessions. Afterwards it compares,
 per server, the transitions in the simulator's own journal with the events Home
 Assistant fired, and prints expected, delivered, lost, invented and duplicated.
+WinCC OA names an alert by its handler and counts it by its entry: its events are
+matched to the journal by the alarm the handler is and the raise time. OA knows no
+removal, and every alert that ends goes: a restart, or an information alarm leaving,
+ends an alert that had not gone by its "went" entry (a clearing).
 
 Meanwhile it sets a writable setpoint on each server through Home Assistant's
 ``number.set_value``, faults and all. A write is confirmed when the service call
@@ -48,6 +53,8 @@ from custom_components.wincc.tags import TagConfig
 from simulator.alarms import NO_CLEAR_EVENT, AlarmState, JournalEntry, Reason
 from simulator.certificate import ensure_certificate
 from simulator.clock import Clock
+from simulator.oa_alerts import OaAlerts
+from simulator.oa_project import OaProject, dpe_of
 from simulator.runtime import Runtime, RuntimeOptions
 from simulator.server import Simulator, SimulatorThread
 
@@ -98,6 +105,17 @@ def expected_transition(entry: JournalEntry) -> str | None:
     return None
 
 
+def expected_oa_transition(entry: JournalEntry) -> str | None:
+    """The same, as WinCC OA's alert archive shows it (wincc-sim's OA face)."""
+    transition = expected_transition(entry)
+    instance = entry.instance
+    if transition == "removed":  # it goes, unless it had gone already
+        return "cleared" if instance.clear_time is None else None
+    if transition is None and instance.change_reason.endswith("CLEAR_EVENT"):
+        return "cleared"  # an information alarm that left goes too
+    return transition
+
+
 def _drive(runtime: Runtime, rng: random.Random) -> str:
     """One action of an operator or of the plant, on the simulator's loop."""
     plant = runtime.plant
@@ -129,9 +147,11 @@ class Writes:
 
 
 def _setpoint_options(server_type: str) -> EntryOptions:
-    name = f"HMI_RT_1::{SETPOINT}" if server_type == "unified" else SETPOINT
+    name = {"unified": f"HMI_RT_1::{SETPOINT}", "oa_graphql": dpe_of(SETPOINT)}.get(
+        server_type, SETPOINT
+    )
     tag = TagConfig(name, DataKind.FLOAT, "Oven setpoint").with_writable(writable=True)
-    return EntryOptions(push=server_type == "unified").with_tags({name: tag})
+    return EntryOptions(push=server_type != "classic").with_tags({name: tag})
 
 
 @dataclass
@@ -217,10 +237,16 @@ async def run(minutes: float, seed: int, details: bool = False) -> None:
         )
     )
     endpoints = thread.start()
-    delivered: dict[str, list[Key]] = {"unified": [], "classic": []}
+    delivered: dict[str, list[Key]] = {"unified": [], "classic": [], "oa_graphql": []}
     urls = {
         "unified": endpoints.unified_url,
         "classic": endpoints.classic_url.removesuffix("/WinCCRestService"),
+        "oa_graphql": endpoints.oa_graphql_url,
+    }
+    alerts = OaAlerts(OaProject(runtime.plant))
+    alarm_of_handler = {
+        alerts.handler(d).removesuffix("."): name
+        for name, d in runtime.plant.alarms.definitions.items()
     }
 
     def held() -> object:
@@ -239,9 +265,10 @@ async def run(minutes: float, seed: int, details: bool = False) -> None:
                 @callback
                 def record(event: Event) -> None:
                     data = event.data
+                    name = str(data["name"]).rpartition("::")[2]
                     delivered[entries[data["config_entry_id"]].server_type].append(
                         (
-                            str(data["name"]).rpartition("::")[2],
+                            alarm_of_handler.get(name, name),
                             int(data["instance_id"]),
                             _moment(data["raise_time"]),
                             str(data["transition"]),
@@ -280,31 +307,36 @@ def _report(
     details: bool,
 ) -> None:
     """Expected (the simulator's journal) against delivered (Home Assistant's events)."""
-    expected: Counter[Key] = Counter()
-    for item in journal:
-        transition = expected_transition(item)
-        if transition is not None:
-            expected[
-                (
-                    item.instance.definition.name,
-                    item.instance.instance_id,
-                    _moment(item.instance.raise_time),
-                    transition,
-                )
-            ] += 1
+    instance_ids = {
+        (item.instance.definition.name, _moment(item.instance.raise_time)): (
+            item.instance.instance_id
+        )
+        for item in journal
+    }
     print(f"soak: {minutes} min, seed {seed}; actions {dict(actions)}")
     print(
-        f"{'server':8} {'expected':>8} {'delivered':>9} {'lost':>5} {'invented':>8} {'dup':>4}"
+        f"{'server':10} {'expected':>8} {'delivered':>9} {'lost':>5} {'invented':>8} {'dup':>4}"
         f"   {'writes':>6} {'skipped':>7} {'failed':>6} {'confirmed':>9} {'unconfirmed':>11}"
     )
-    for server, events in delivered.items():
+    for server, told in delivered.items():
+        oa = server == "oa_graphql"
+        expected = _expected(journal, expected_oa_transition if oa else expected_transition)
+        # An alert's count is not the instance ID: the raise time tells which.
+        events = (
+            [
+                (name, instance_ids.get((name, raised), -1), raised, transition)
+                for name, _count, raised, transition in told
+            ]
+            if oa
+            else told
+        )
         got = Counter(events)
         lost = sum(max(0, n - got[key]) for key, n in expected.items())
         invented = sum(n for key, n in got.items() if key not in expected)
         duplicated = sum(max(0, n - expected[key]) for key, n in got.items() if key in expected)
         wrote = writes[server]
         print(
-            f"{server:8} {sum(expected.values()):8d} {len(events):9d} {lost:5d} "
+            f"{server:10} {sum(expected.values()):8d} {len(events):9d} {lost:5d} "
             f"{invented:8d} {duplicated:4d}   {wrote.attempted:6d} {wrote.skipped:7d} "
             f"{wrote.failed:6d} "
             f"{wrote.confirmed:9d} {wrote.unconfirmed:11d}"
@@ -317,6 +349,19 @@ def _report(
                 print(f"    {key}: expected 0, delivered {got[key]}")
             for value, holding in wrote.mismatches:
                 print(f"    write of {value} reported done; the server held {holding}")
+
+
+def _expected(
+    journal: list[JournalEntry], transition_of: Callable[[JournalEntry], str | None]
+) -> Counter[Key]:
+    expected: Counter[Key] = Counter()
+    for item in journal:
+        transition = transition_of(item)
+        if transition is not None:
+            instance = item.instance
+            name, raised = instance.definition.name, _moment(instance.raise_time)
+            expected[(name, instance.instance_id, raised, transition)] += 1
+    return expected
 
 
 def main() -> None:

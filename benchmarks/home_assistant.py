@@ -19,7 +19,12 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
-from custom_components.wincc.const import CONF_SERVER_TYPE, CONF_TLS_FINGERPRINT, DOMAIN
+from custom_components.wincc.const import (
+    CONF_PLAIN_HTTP,
+    CONF_SERVER_TYPE,
+    CONF_TLS_FINGERPRINT,
+    DOMAIN,
+)
 from custom_components.wincc.migration import CURRENT_VERSION
 from custom_components.wincc.options import EntryOptions
 
@@ -43,8 +48,13 @@ async def load_entry(
     options: EntryOptions,
     title: str,
 ) -> MockConfigEntry:
-    """An entry for the server at ``base_url`` (``https://host:port``), set up."""
-    host, port = base_url.removeprefix("https://").split(":")
+    """An entry for the server at ``base_url`` (``https://host:port``, or
+    ``http://host:port`` for the WinCC OA GraphQL example's plain HTTP), set up."""
+    plain = base_url.startswith("http://")
+    host, port = base_url.removeprefix("https://").removeprefix("http://").split(":")
+    security: dict[str, object] = (
+        {CONF_PLAIN_HTTP: True} if plain else {CONF_TLS_FINGERPRINT: fingerprint}
+    )
     entry = MockConfigEntry(
         domain=DOMAIN,
         version=CURRENT_VERSION,
@@ -56,7 +66,7 @@ async def load_entry(
             CONF_PORT: int(port),
             CONF_USERNAME: "operator",
             CONF_PASSWORD: "operator",
-            CONF_TLS_FINGERPRINT: fingerprint,
+            **security,
         },
         options=options.as_options(),
     )

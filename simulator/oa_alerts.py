@@ -8,8 +8,9 @@ The model, with the choices the reference leaves open:
 - an alarm of the plant is a range of the alert handler on its tag's element; ranges
   are numbered from 2 in the order of the alarms' names (range 1 is the good range).
   A boolean element has a binary handler, whose attributes have no range number;
-- every instance has a "came" entry at its raise time and, once cleared (or removed by
-  a runtime restart), a "went" entry; an acknowledgment adds no entry, it changes the
+- every instance has a "came" entry at its raise time and, once cleared (or, without a
+  clear event, once it ended: an information alarm that left, or one a runtime restart
+  removed), a "went" entry; an acknowledgment adds no entry, it changes the
   attributes. Attributes answer the instance's present state, as OA's do, and a time
   that has not come is OA's zero time (1970-01-01);
 - ``_act_state`` takes the values OA documents (0 none, 1 came unacknowledged, 2 came
@@ -92,7 +93,8 @@ class OaAlerts:
             lambda _tag: self._project.read(ALERT_EXAMPLE).value, self._plant.time
         )
 
-    def _handler(self, definition: AlarmDefinition) -> str:
+    def handler(self, definition: AlarmDefinition) -> str:
+        """The alert handler (and range) an alarm of the plant is."""
         if definition.name == ALERT_EXAMPLE:
             return f"{SYSTEM}:{ALERT_EXAMPLE}.{CONFIG}"
         siblings = sorted(
@@ -125,7 +127,7 @@ class OaAlerts:
                 latest[(*instance.key, instance.raise_time)] = instance
         found: list[tuple[datetime, str, bool, AlarmInstance]] = []
         for instance in latest.values():
-            handler = self._handler(instance.definition)
+            handler = self.handler(instance.definition)
             found.append((instance.raise_time, handler, True, instance))
             if (went := _went(instance)) is not None:
                 found.append((went, handler, False, instance))
@@ -178,7 +180,7 @@ class OaAlerts:
                 (
                     e
                     for e in entries
-                    if e.time == alert["time"]
+                    if iso(e.time) == iso(alert["time"])  # OA's times are milliseconds
                     and e.count == alert["count"]
                     and _covers(e.handler, *_parse(alert["dpe"])[:2])
                     and _covers(e.handler, element, number)
@@ -215,10 +217,12 @@ def _covers(handler: str, element: str, number: str) -> bool:
 
 
 def _went(instance: AlarmInstance) -> datetime | None:
-    """When an instance went: cleared, or removed by a runtime restart."""
+    """When an instance went: cleared, or else when it ended (an information alarm that
+    left, or one a runtime restart removed); every OA alert that ends has gone."""
     if instance.clear_time is not None:
         return instance.clear_time
-    return instance.modification_time if instance.state is AlarmState.REMOVED else None
+    ended = instance.state in (AlarmState.REMOVED, AlarmState.NORMAL)
+    return instance.modification_time if ended else None
 
 
 def _time(moment: datetime | None) -> str:

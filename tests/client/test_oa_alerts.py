@@ -1,7 +1,7 @@
 """WinCC OA alerts over the GraphQL application example, against wincc-sim: found in
 the alert archive, read again until they end, and turned into the alarm model."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -189,3 +189,26 @@ def test_an_entry_without_its_alert_is_skipped() -> None:
     assert OaAlertReader._grouped(period, "en-US") == {}
     period["alertTimes"] = ["nonsense"]
     assert OaAlertReader._grouped(period, "en-US") == {}
+
+
+async def test_an_alert_seen_to_end_without_an_entry_is_in_the_log_from_then(
+    oa: OaGraphQLClient, wincc_sim: SimHandle
+) -> None:
+    """An alert that went earlier and ends now (here: a runtime restart) has no entry
+    in the new period: read again, it is in the log at the time it was seen to end."""
+    wincc_sim.write("Pump1_Fault", True)
+    wincc_sim.advance(1)
+    wincc_sim.write("Pump1_Fault", False)
+    wincc_sim.advance(1)
+    (cleared,) = only(await oa.active_alarms(), PUMP_FAULT)
+    assert cleared.state is AlarmState.RAISED_CLEARED
+    wincc_sim.advance(600)
+    wincc_sim.thread.call(wincc_sim.runtime.restart)
+    ended_after = wincc_sim.runtime.plant.time - timedelta(seconds=10)
+    assert only(await oa.active_alarms(), PUMP_FAULT) == []
+    (row,) = only(await oa.alarm_history(ended_after), PUMP_FAULT)
+    assert row.state is AlarmState.NORMAL
+    assert row.key == cleared.key
+    assert row.acknowledgment_time is None
+    assert row.modification_time is not None
+    assert row.modification_time >= ended_after

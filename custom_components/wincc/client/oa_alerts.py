@@ -21,7 +21,7 @@ where that is missing, from the times the alert came, went and was acknowledged.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 import logging
 from typing import Any
@@ -212,12 +212,17 @@ class OaAlertReader:
             for h in await self._elements_with_handlers()
             if not query.server_filter or matches(query.server_filter, h, own_name(h))
         ]
-        now = self._now()
-        start = now - LOOKBACK if self._read_at is None else self._read_at - OVERLAP
-        found = await self._period(handlers, start, now + AHEAD, query.language)
+        # The server's time of its latest answer, which may be a while ago: the period
+        # reaches a little ahead, and the next starts no later than this one ended.
+        before = self._now()
+        start = before - LOOKBACK if self._read_at is None else self._read_at - OVERLAP
+        end = before + AHEAD
+        found = await self._period(handlers, start, end, query.language)
         again = [alert for alert in self._open if alert not in found]
         found.update(await self._again(again, query.language))
-        self._read_at = now
+        now = self._now()  # as of this pass's answers
+        found = {alert: self._seen_to_end(alert, i, now) for alert, i in found.items()}
+        self._read_at = min(now, end)
         self._open = {}
         for alert, instance in found.items():
             if instance.state is AlarmState.NORMAL:
@@ -230,6 +235,20 @@ class OaAlertReader:
             if instance.modification_time and instance.modification_time >= now - ENDED_MEMORY
         }
         return sorted(self._open.values(), key=lambda a: a.raise_time or now)
+
+    def _seen_to_end(self, alert: AlertId, instance: AlarmInstance, now: datetime) -> AlarmInstance:
+        """An alert open at the last read that has ended since, though none of its times
+        is newer than that read (it went before, and ended unacknowledged), ended by
+        now: that is when the log shows it."""
+        last_read = self._read_at
+        if (
+            alert in self._open
+            and instance.state is AlarmState.NORMAL
+            and last_read is not None
+            and (instance.modification_time is None or instance.modification_time <= last_read)
+        ):
+            return replace(instance, modification_time=now)
+        return instance
 
     async def history(
         self, start: datetime, end: datetime | None, query: AlarmQuery
