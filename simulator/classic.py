@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .app_keys import RUNTIME
 from .classic_alarms import (
     get_alarm_archive,
     get_empty_filter_list,
@@ -498,7 +499,7 @@ def authenticate(request: web.Request, runtime: Runtime) -> User:
 
 async def handle_classic(request: web.Request) -> web.StreamResponse:
     """Route one ``/WinCCRestService`` request."""
-    runtime: Runtime = request.app["runtime"]
+    runtime: Runtime = request.app[RUNTIME]
     segments = [s for s in request.match_info["tail"].split("/") if s]
     try:
         user = authenticate(request, runtime)

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .app_keys import RUNTIME
 from .clock import iso
 from .plant import NotALeafError, UnknownTagError
 from .redundancy import HOSTS
@@ -20,7 +21,7 @@ from .tagtypes import WriteRejectedError
 
 
 def _runtime(request: web.Request) -> Runtime:
-    runtime: Runtime = request.app["runtime"]
+    runtime: Runtime = request.app[RUNTIME]
     return runtime
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 from graphql import ExecutionResult, GraphQLError, GraphQLSchema, parse, subscribe, validate
 
+from .app_keys import HOST, RUNTIME, SOCKET_FACE
 from .runtime import Runtime
 from .unified import bearer_token, request_context, unified_schema
 
@@ -46,12 +47,12 @@ class SocketFace:
 
 
 def _unified_context(request: web.Request, token: str | None) -> Any:
-    context = request_context(request.app["runtime"], token, request.app["host"])
+    context = request_context(request.app[RUNTIME], token, request.app[HOST])
     return context if context.session is not None else None
 
 
 def _unified_alive(request: web.Request, context: Any) -> bool:
-    runtime: Runtime = request.app["runtime"]
+    runtime: Runtime = request.app[RUNTIME]
     return context.token is not None and runtime.sessions.find(context.token) is not None
 
 
@@ -62,10 +63,10 @@ class _Connection:
     """One WebSocket connection and its running subscriptions."""
 
     def __init__(self, request: web.Request, ws: web.WebSocketResponse) -> None:
-        self.runtime: Runtime = request.app["runtime"]
+        self.runtime: Runtime = request.app[RUNTIME]
         self.request = request
         self.ws = ws
-        self.face: SocketFace = request.app["socket_face"]
+        self.face: SocketFace = request.app[SOCKET_FACE]
         self.header_token = bearer_token(request)
         self.context: Any = None
         self.subscriptions: dict[str, asyncio.Task[None]] = {}
@@ -167,7 +168,7 @@ class _Connection:
         while not self.ws.closed:
             await asyncio.sleep(SESSION_CHECK_SECONDS)
             if self.runtime.faults.websocket_down or (
-                pair is not None and self.request.app["host"] in pair.lost
+                pair is not None and self.request.app[HOST] in pair.lost
             ):
                 # Cut, not closed: the client sees the connection drop.
                 if self.request.transport is not None:
@@ -185,10 +186,10 @@ class _Connection:
 
 async def handle_graphql_ws(request: web.Request) -> web.StreamResponse:
     """Serve one ``graphql-transport-ws`` connection."""
-    runtime: Runtime = request.app["runtime"]
+    runtime: Runtime = request.app[RUNTIME]
     if runtime.faults.websocket_down:
         return web.json_response({"error": "Subscriptions are unavailable"}, status=503)
-    face: SocketFace = request.app["socket_face"]
+    face: SocketFace = request.app[SOCKET_FACE]
     ws = web.WebSocketResponse(protocols=(PROTOCOL,), heartbeat=face.heartbeat)
     await ws.prepare(request)
     if ws.ws_protocol != PROTOCOL:

@@ -39,6 +39,7 @@ from graphql import (
     validate,
 )
 
+from .app_keys import OA_ALERTS, OA_PROJECT, OA_SESSIONS, RUNTIME
 from .clock import iso, parse_iso
 from .oa_alerts import OaAlerts, UnknownAlertError
 from .oa_project import NotAnElementError, OaProject, UnknownDpError
@@ -313,8 +314,8 @@ def _session(request: web.Request, sessions: Sessions) -> Session | None:
 
 async def handle_oa_graphql(request: web.Request) -> web.Response:
     """Execute one query or mutation."""
-    runtime: Runtime = request.app["runtime"]
-    sessions: Sessions = request.app["oa_sessions"]
+    runtime: Runtime = request.app[RUNTIME]
+    sessions: Sessions = request.app[OA_SESSIONS]
     try:
         body = json.loads(await request.read())
         query = body["query"]
@@ -336,7 +337,7 @@ async def handle_oa_graphql(request: web.Request) -> web.Response:
         schema,
         document,
         context_value=Call(
-            request.app["oa_project"], request.app["oa_alerts"], runtime, sessions, session
+            request.app[OA_PROJECT], request.app[OA_ALERTS], runtime, sessions, session
         ),
         variable_values=variables,
         operation_name=body.get("operationName"),

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
+from .app_keys import OA_PROJECT, RUNTIME
 from .classic import authenticate
 from .classic_call import ClassicError
 from .clock import iso, parse_iso
@@ -99,7 +100,7 @@ async def _dp(request: web.Request, project: OaProject, now: datetime) -> web.Re
 
 async def handle_reporting(request: web.Request) -> web.StreamResponse:
     """Route one ``/reporting/...`` request."""
-    runtime: Runtime = request.app["runtime"]
+    runtime: Runtime = request.app[RUNTIME]
     try:
         user = authenticate(request, runtime)
     except ClassicError as err:
@@ -119,7 +120,7 @@ async def _route(request: web.Request, runtime: Runtime, user: User) -> web.Resp
     if not user.may(Right.READ):
         raise ReportingError(403, f"The user {user.name} may not read datapoints")
     runtime.plant.advance()
-    project: OaProject = request.app["oa_project"]
+    project: OaProject = request.app[OA_PROJECT]
     if endpoint == "DpNames":
         return await _dp_names(request, project)
     if endpoint == "Dp":

@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema
 
+from .app_keys import OA_ALERTS, OA_PROJECT, OA_SESSIONS, RUNTIME
 from .clock import iso
 from .graphql_ws import SocketFace
 from .oa_graphql import NOT_SIMULATED, Call, oa_schema, resolve_field
@@ -130,21 +131,21 @@ def oa_socket_schema() -> GraphQLSchema:
 
 
 def _context(request: web.Request, token: str | None) -> Call | None:
-    sessions: Sessions = request.app["oa_sessions"]
+    sessions: Sessions = request.app[OA_SESSIONS]
     session = sessions.find(token) if token else None
     if session is None:
         return None
     return Call(
-        request.app["oa_project"],
-        request.app["oa_alerts"],
-        request.app["runtime"],
+        request.app[OA_PROJECT],
+        request.app[OA_ALERTS],
+        request.app[RUNTIME],
         sessions,
         sessions.extend(session),
     )
 
 
 def _alive(request: web.Request, call: Call) -> bool:
-    sessions: Sessions = request.app["oa_sessions"]
+    sessions: Sessions = request.app[OA_SESSIONS]
     return call.session is not None and sessions.find(call.session.token) is not None
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .app_keys import HOST, OA_ALERTS, OA_PROJECT, OA_SESSIONS, RUNTIME, SOCKET_FACE
 from .classic import handle_classic
 from .control import add_control_routes
 from .faults import fault_middleware
@@ -52,7 +53,7 @@ async def log_requests(request: web.Request, handler: Any) -> web.StreamResponse
     if not response.prepared:
         response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.2f}"
         # A real server's Date and its session expiry come from one clock.
-        runtime: Runtime = request.app["runtime"]
+        runtime: Runtime = request.app[RUNTIME]
         response.headers["Date"] = format_datetime(runtime.clock.now(), usegmt=True)
     _LOGGER.debug(
         "%s %s -> %s in %.1f ms", request.method, request.path, response.status, elapsed_ms
@@ -65,8 +66,8 @@ def _application(runtime: Runtime, host: int = 0) -> web.Application:
     if runtime.redundancy is not None:
         middlewares.insert(0, lost_host_middleware(runtime.redundancy, host))
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=middlewares)
-    app["runtime"] = runtime
-    app["host"] = host
+    app[RUNTIME] = runtime
+    app[HOST] = host
     add_control_routes(app)
     return app
 
@@ -80,7 +81,7 @@ def unified_app(runtime: Runtime, host: int = 0) -> web.Application:
     """The Unified face of one host: ``POST /graphql`` and the WebSocket on
     ``GET /graphql`` (or on ``/graphql/``, where ``/graphql`` redirects there)."""
     app = _application(runtime, host)
-    app["socket_face"] = UNIFIED_SOCKETS
+    app[SOCKET_FACE] = UNIFIED_SOCKETS
     path = GRAPHQL_SLASH if runtime.graphql_redirect else GRAPHQL
     app.router.add_post(path, handle_graphql_post)
     app.router.add_get(path, handle_graphql_ws)
@@ -105,7 +106,7 @@ def classic_app(runtime: Runtime) -> web.Application:
 def oa_reporting_app(runtime: Runtime) -> web.Application:
     """The WinCC OA REST Reporting face: ``/reporting/{endpoint}``."""
     app = _application(runtime)
-    app["oa_project"] = OaProject(runtime.plant)
+    app[OA_PROJECT] = OaProject(runtime.plant)
     app.router.add_get("/reporting/{endpoint}", handle_reporting)
     return app
 
@@ -113,10 +114,10 @@ def oa_reporting_app(runtime: Runtime) -> web.Application:
 def oa_graphql_app(runtime: Runtime, project: OaProject) -> web.Application:
     """The WinCC OA GraphQL application example's face: ``POST /graphql``."""
     app = _application(runtime)
-    app["oa_project"] = project
-    app["oa_alerts"] = OaAlerts(project)
-    app["oa_sessions"] = oa_sessions(runtime)
-    app["socket_face"] = OA_SOCKETS
+    app[OA_PROJECT] = project
+    app[OA_ALERTS] = OaAlerts(project)
+    app[OA_SESSIONS] = oa_sessions(runtime)
+    app[SOCKET_FACE] = OA_SOCKETS
     app.router.add_post(GRAPHQL, handle_oa_graphql)
     app.router.add_get(GRAPHQL, handle_graphql_ws)
     return app
@@ -167,7 +168,7 @@ class Simulator:
             unified_app(self.runtime),
             classic_app(self.runtime),
             reporting,
-            oa_graphql_app(self.runtime, reporting["oa_project"]),
+            oa_graphql_app(self.runtime, reporting[OA_PROJECT]),
         ]
         if self.runtime.redundancy is not None:
             apps.append(unified_app(self.runtime, host=1))

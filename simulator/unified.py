@@ -32,6 +32,7 @@ from graphql.language import BooleanValueNode, FloatValueNode, IntValueNode, Str
 
 from .alarm_rows import FILTER_FIELDS, SUPPORTED_LANGUAGES, alarm_row
 from .alarms import UNKNOWN_NAME, AlarmResult, Reason
+from .app_keys import HOST, RUNTIME
 from .clock import iso, parse_iso
 from .plant import NotALeafError, TagReading, UnknownTagError
 from .queries import (
@@ -842,7 +843,7 @@ async def _read_request(request: web.Request) -> dict[str, Any]:
 
 async def handle_graphql_post(request: web.Request) -> web.Response:
     """Execute one GraphQL query or mutation."""
-    runtime: Runtime = request.app["runtime"]
+    runtime: Runtime = request.app[RUNTIME]
     if runtime.require_preflight and "apollo-require-preflight" not in request.headers:
         return _errors(400, CSRF_MESSAGE, "BAD_REQUEST")
     try:
@@ -859,7 +860,7 @@ async def handle_graphql_post(request: web.Request) -> web.Response:
     result = execute(
         schema,
         document,
-        context_value=request_context(runtime, bearer_token(request), request.app["host"]),
+        context_value=request_context(runtime, bearer_token(request), request.app[HOST]),
         variable_values=body.get("variables"),
         operation_name=body.get("operationName"),
     )
