@@ -202,16 +202,20 @@ class OaAlertReader:
             raise ProtocolError("The answer to dp.get does not hold one value per name")
         return [name for name, kind in zip(names, types, strict=True) if as_int(kind)]
 
+    async def _handlers_of(self, query: AlarmQuery) -> list[str]:
+        """The elements with a handler that the query's filter (a pattern) matches."""
+        return [
+            h
+            for h in await self._elements_with_handlers()
+            if not query.server_filter or matches(query.server_filter, h, own_name(h))
+        ]
+
     # --- alerts -----------------------------------------------------------------------
 
     async def active(self, query: AlarmQuery) -> list[AlarmInstance]:
         """The open alerts: those found since the last read, and those open before,
         read again."""
-        handlers = [
-            h
-            for h in await self._elements_with_handlers()
-            if not query.server_filter or matches(query.server_filter, h, own_name(h))
-        ]
+        handlers = await self._handlers_of(query)
         # The server's time of its latest answer, which may be a while ago: the period
         # reaches a little ahead, and the next starts no later than this one ended.
         before = self._now()
@@ -254,17 +258,14 @@ class OaAlertReader:
         self, start: datetime, end: datetime | None, query: AlarmQuery
     ) -> list[AlarmInstance]:
         """One row per alert that came or went in the period, as it stands now, and the
-        alerts seen to end since, oldest change first."""
-        handlers = [
-            h
-            for h in await self._elements_with_handlers()
-            if not query.server_filter or matches(query.server_filter, h, own_name(h))
-        ]
+        alerts seen to end in it (as the list's reads saw them end, which is the later
+        view), oldest change first."""
+        handlers = await self._handlers_of(query)
         last = end or self._now() + AHEAD
         rows = dict(await self._period(handlers, start, last, query.language))
         for alert, instance in self._ended.items():
             moment = instance.modification_time
-            if alert not in rows and moment is not None and start <= moment <= last:
+            if moment is not None and start <= moment <= last:
                 rows[alert] = instance
         return sorted(rows.values(), key=lambda a: a.modification_time or start)
 
