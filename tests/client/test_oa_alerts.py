@@ -25,6 +25,16 @@ EXAMPLE = "System1:ExampleDP_AlertHdl1.:_alert_hdl"
 QUERY = AlarmQuery(None, ("en-US",))
 
 
+def reader_of(client: OaGraphQLClient) -> OaAlertReader:
+    """A reader of its own, through the client's requests."""
+    return OaAlertReader(
+        client._call,
+        client._get,
+        client._element_names,
+        lambda: client.server_time,
+    )
+
+
 def only(alarms: list[Any], name: str) -> list[Any]:
     return [alarm for alarm in alarms if alarm.name == name]
 
@@ -100,7 +110,7 @@ async def test_the_example_alert_and_a_filter(oa: OaGraphQLClient, wincc_sim: Si
 async def test_handlers_are_found_and_names_without_one_are_left_out(
     oa: OaGraphQLClient,
 ) -> None:
-    reader = OaAlertReader(oa._call, lambda: oa.server_time)
+    reader = reader_of(oa)
     found = await reader._with_handlers(
         ["System1:Pump1.Fault", "System1:Gone.X", "System1:Tank1.Temperature", "Tank1.Level"]
     )
@@ -114,7 +124,7 @@ async def test_an_alert_the_archive_lost_is_left_out(
     are read one by one, and the lost one is dropped with a warning."""
     wincc_sim.write("Pump1_Fault", True)
     wincc_sim.advance(1)
-    reader = OaAlertReader(oa._call, lambda: oa.server_time)
+    reader = reader_of(oa)
     (alert,) = only(await reader.active(QUERY), PUMP_FAULT)
     for count in (0, 1):
         lost = AlertId(f"{PUMP_FAULT}.", datetime(2020, 1, 1, tzinfo=UTC), count)
@@ -124,18 +134,22 @@ async def test_an_alert_the_archive_lost_is_left_out(
     assert "no longer holds" in caplog.text
 
 
-async def test_bad_alert_data_is_a_protocol_error(oa: OaGraphQLClient) -> None:
+async def test_bad_alert_data_is_a_protocol_error(
+    oa: OaGraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def unpaired(*_: Any) -> Any:
         return {"api": {"alert": {"alertGetPeriod": {"alertTimes": [{}], "values": []}}}}
 
-    reader = OaAlertReader(unpaired, lambda: None)
+    monkeypatch.setattr(oa, "_call", unpaired)
+    reader = reader_of(oa)
     with pytest.raises(ProtocolError, match="pair times and values"):
         await reader._period(["System1:Pump1.Fault"], datetime.now(UTC), datetime.now(UTC), "en")
 
     async def short(*_: Any) -> Any:
         return {"api": {"alert": {"alertGet": []}, "dp": {"get": []}}}
 
-    reader = OaAlertReader(short, lambda: None)
+    monkeypatch.setattr(oa, "_call", short)
+    reader = reader_of(oa)
     lost = AlertId(f"{PUMP_FAULT}.", datetime(2020, 1, 1, tzinfo=UTC), 0)
     with pytest.raises(ProtocolError, match="one value per attribute"):
         await reader._again([lost], "en")

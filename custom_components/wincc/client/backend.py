@@ -150,9 +150,10 @@ class WinCCClient(ABC):
         check_values(values, {**self._kinds, **(kinds or {})})
         return await self._write(values)
 
-    @abstractmethod
     async def _write(self, values: Mapping[str, Scalar]) -> dict[str, WriteResult]:
-        """Write checked values; every name gets a result."""
+        """Write checked values; every name gets a result (``write`` calls it only where
+        the backend offers ``Capability.WRITE``)."""
+        raise NotImplementedError
 
     async def browse(self, pattern: str = "*") -> list[TagInfo]:
         """Every leaf tag whose name (with or without its system) matches a glob pattern."""

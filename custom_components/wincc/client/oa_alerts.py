@@ -26,17 +26,17 @@ from datetime import UTC, datetime, timedelta
 import logging
 from typing import Any
 
-from .errors import NotFoundError, ProtocolError
+from .errors import ProtocolError
 from .models import AlarmInstance, AlarmQuery, AlarmState
-from .oa_common import iso_time
+from .oa_common import answered, iso_time
 from .parsing import as_int, as_text, matches, own_name, parse_timestamp
 
 _LOGGER = logging.getLogger(__name__)
 
 type Call = Callable[[str, Mapping[str, Any], str], Awaitable[Any]]
+type Get = Callable[[Sequence[str]], Awaitable[list[Any]]]
+type Names = Callable[[str], Awaitable[list[str]]]
 
-NAMES = 'query{api{dp{names(dpPattern:"*.*")}}}'
-GET = "query($n:[String!]!){api{dp{get(dpeNames:$n)}}}"
 PERIOD = (
     "query($s:Time!,$e:Time!,$n:[String!]!){api{alert{alertGetPeriod(startTime:$s,endTime:$e,"
     "names:$n){alertTimes{time count dpe} values}}}}"
@@ -155,9 +155,14 @@ def _alert_of(entry: Mapping[str, Any], attributes: Mapping[str, Any]) -> AlertI
 class OaAlertReader:
     """Reads the alerts of a WinCC OA server, remembering those still open."""
 
-    def __init__(self, call: Call, server_time: Callable[[], datetime | None]) -> None:
-        """Read through ``call`` (the client's authenticated request)."""
+    def __init__(
+        self, call: Call, get: Get, names: Names, server_time: Callable[[], datetime | None]
+    ) -> None:
+        """Read through the client: ``call`` (an authenticated request), ``get``
+        (``dp.get``, a value per name) and ``names`` (``dp.names``)."""
         self._call = call
+        self._get = get
+        self._names = names
         self._server_time = server_time
         self._handlers: list[str] = []
         self._found_at: datetime | None = None
@@ -174,10 +179,7 @@ class OaAlertReader:
         """The elements with an alert handler, found anew now and then."""
         if self._found_at is not None and self._now() - self._found_at < DISCOVERY_INTERVAL:
             return self._handlers
-        data = await self._call(NAMES, {}, "dp.names")
-        names = [
-            n for n in data.get("api", {}).get("dp", {}).get("names") or [] if isinstance(n, str)
-        ]
+        names = await self._names("*.*")
         handlers: list[str] = []
         for start in range(0, len(names), TYPES_PER_REQUEST):
             handlers += await self._with_handlers(names[start : start + TYPES_PER_REQUEST])
@@ -185,22 +187,15 @@ class OaAlertReader:
         return handlers
 
     async def _with_handlers(self, names: Sequence[str]) -> list[str]:
-        """Those of ``names`` with a handler; a failing batch is halved until the names
-        the server cannot answer are left out."""
-        try:
-            data = await self._call(GET, {"n": [f"{n}{HANDLER_TYPE}" for n in names]}, "dp.get")
-        except NotFoundError:
-            if len(names) == 1:
-                return []
-            half = len(names) // 2
-            return [
-                *await self._with_handlers(names[:half]),
-                *await self._with_handlers(names[half:]),
-            ]
-        types = data.get("api", {}).get("dp", {}).get("get")
-        if not isinstance(types, list) or len(types) != len(names):
-            raise ProtocolError("The answer to dp.get does not hold one value per name")
-        return [name for name, kind in zip(names, types, strict=True) if as_int(kind)]
+        """Those of ``names`` with a handler; names the server cannot answer are left
+        out (``answered``)."""
+        types = await answered(names, self._handler_types)
+        return [name for name in names if as_int(types.get(name))]
+
+    async def _handler_types(self, names: Sequence[str]) -> dict[str, Any]:
+        """``_alert_hdl.._type`` of elements: 0 where there is no handler."""
+        types = await self._get([f"{name}{HANDLER_TYPE}" for name in names])
+        return dict(zip(names, types, strict=True))
 
     async def _handlers_of(self, query: AlarmQuery) -> list[str]:
         """The elements with a handler that the query's filter (a pattern) matches."""
@@ -311,23 +306,21 @@ class OaAlertReader:
         self, alerts: Sequence[AlertId], language: str
     ) -> dict[AlertId, AlarmInstance]:
         """The attributes of alerts found before, read through their "came" entries. If
-        the server no longer knows one, it fails them all: they are then read one by
-        one, and one it does not know is left out (the alarm stream then tells its end
-        from its state machine)."""
-        if not alerts:
-            return {}
-        try:
-            return await self._get(alerts, language)
-        except NotFoundError:
-            if len(alerts) == 1:
-                _LOGGER.warning("The alert archive no longer holds %s", alerts[0])
-                return {}
-        found: dict[AlertId, AlarmInstance] = {}
-        for alert in alerts:
-            found.update(await self._again([alert], language))
+        the server no longer knows one, it fails them all: it is read around
+        (``answered``) and left out (the alarm stream then tells its end from its state
+        machine)."""
+
+        async def ask(batch: Sequence[AlertId]) -> dict[AlertId, AlarmInstance]:
+            return await self._alert_get(batch, language)
+
+        found = await answered(alerts, ask)
+        for lost in [alert for alert in alerts if alert not in found]:
+            _LOGGER.warning("The alert archive no longer holds %s", lost)
         return found
 
-    async def _get(self, alerts: Sequence[AlertId], language: str) -> dict[AlertId, AlarmInstance]:
+    async def _alert_get(
+        self, alerts: Sequence[AlertId], language: str
+    ) -> dict[AlertId, AlarmInstance]:
         pairs = [(alert, attribute) for alert in alerts for attribute in ATTRIBUTES]
         variables = {
             "a": [

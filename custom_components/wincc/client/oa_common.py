@@ -1,10 +1,13 @@
 """What both WinCC OA backends share: the quality of OA's status bits, kinds of values
-and element types, the entity of an element, and times as OA takes them."""
+and element types, the entity of an element, times as OA takes them, and reading
+around what the server cannot answer."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
+from .errors import NotFoundError
 from .models import DataKind, Quality, TagInfo
 from .parsing import own_name
 
@@ -73,3 +76,19 @@ def element_info(name: str, kind: DataKind, *, writable: bool | None = None) -> 
 def iso_time(moment: datetime) -> str:
     """A time as OA's APIs take it: ISO 8601 in UTC with milliseconds and ``Z``."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+async def answered[K, V](
+    keys: Sequence[K], ask: Callable[[Sequence[K]], Awaitable[dict[K, V]]]
+) -> dict[K, V]:
+    """``ask`` about all ``keys`` in one request. OA fails a whole request for one name
+    it cannot answer, so a refused batch is halved until those keys are left out."""
+    if not keys:
+        return {}
+    try:
+        return await ask(keys)
+    except NotFoundError:
+        if len(keys) == 1:
+            return {}
+    half = len(keys) // 2
+    return {**await answered(keys[:half], ask), **await answered(keys[half:], ask)}

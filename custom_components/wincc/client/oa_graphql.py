@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import cached_property
 import json
 import logging
 from typing import Any, ClassVar
@@ -42,7 +43,7 @@ from .models import (
     WriteResult,
 )
 from .oa_alerts import OaAlertReader
-from .oa_common import ELEMENT_KINDS, element_info, iso_time, quality_from_status
+from .oa_common import ELEMENT_KINDS, answered, element_info, iso_time, quality_from_status
 from .oa_push import OaPushSession
 from .parsing import as_scalar, parse_timestamp
 from .push import Backoff, PushFeed, PushHandler
@@ -72,6 +73,11 @@ TYPES_PER_REQUEST = 200
 
 class _UnauthorizedError(WinCCError):
     """The token is missing, expired or unknown: log in again."""
+
+
+def _unknown(name: str) -> TagValue:
+    error = ItemError(UNKNOWN_NAME_CODE, f"{name} does not exist")
+    return TagValue(name, None, Quality.BAD, error=error)
 
 
 def _messages(payload: object) -> list[str]:
@@ -104,7 +110,6 @@ class OaGraphQLClient(BearerSockets, WinCCClient):
     }
 
     _token: str | None = None
-    _alert_reader: OaAlertReader | None = None
 
     @classmethod
     async def speaks(cls, transport: HttpTransport) -> bool:
@@ -147,8 +152,7 @@ class OaGraphQLClient(BearerSockets, WinCCClient):
 
     async def _call(self, query: str, variables: Mapping[str, Any], field: str) -> Any:
         """A request with a token; logs in again once if the token was refused."""
-        if self._token is None:
-            await self._login()
+        await self.ensure_session()
         try:
             return await self._post(query, variables, field)
         except _UnauthorizedError:
@@ -204,24 +208,14 @@ class OaGraphQLClient(BearerSockets, WinCCClient):
         return values
 
     async def _read_chunk(self, names: Sequence[str]) -> dict[str, TagValue]:
-        """Value, source time and status of every element in one ``dp.get``; if one is
-        unknown the server fails them all, so they are then read one by one."""
-        try:
-            return self._values(names, await self._get(self._attributes(names)))
-        except NotFoundError:
-            if len(names) == 1:
-                error = ItemError(UNKNOWN_NAME_CODE, f"{names[0]} does not exist")
-                return {names[0]: TagValue(names[0], None, Quality.BAD, error=error)}
-        values: dict[str, TagValue] = {}
-        for name in names:
-            values.update(await self._read_chunk([name]))
-        return values
+        """Value, source time and status of every element in one ``dp.get``; an element
+        the server does not know fails them all, so it is read around (``answered``)."""
+        found = await answered(names, self._read_known)
+        return {name: found.get(name) or _unknown(name) for name in names}
 
-    @staticmethod
-    def _attributes(names: Sequence[str]) -> list[str]:
-        return [f"{name}{attribute}" for name in names for attribute in ONLINE]
-
-    def _values(self, names: Sequence[str], raw: list[Any]) -> dict[str, TagValue]:
+    async def _read_known(self, names: Sequence[str]) -> dict[str, TagValue]:
+        attributes = [f"{name}{attribute}" for name in names for attribute in ONLINE]
+        raw = await self._get(attributes)
         values: dict[str, TagValue] = {}
         for index, name in enumerate(names):
             value, stime, status = raw[3 * index : 3 * index + 3]
@@ -245,11 +239,7 @@ class OaGraphQLClient(BearerSockets, WinCCClient):
     async def _browse(self, pattern: str) -> list[TagInfo]:
         """Leaf elements of the datapoints the pattern matches (or, where the pattern
         has a dot, the elements it matches), each with its kind."""
-        elements_pattern = pattern if "." in pattern else f"{pattern}.*"
-        data = await self._call(NAMES, {"p": elements_pattern}, "dp.names")
-        names = [
-            n for n in data.get("api", {}).get("dp", {}).get("names") or [] if isinstance(n, str)
-        ]
+        names = await self._element_names(pattern if "." in pattern else f"{pattern}.*")
         kinds: dict[str, str] = {}
         for start in range(0, len(names), TYPES_PER_REQUEST):
             kinds.update(await self._element_types(names[start : start + TYPES_PER_REQUEST]))
@@ -258,6 +248,12 @@ class OaGraphQLClient(BearerSockets, WinCCClient):
             for name in names
             if kinds.get(name) != "STRUCT"
         ]
+
+    async def _element_names(self, pattern: str) -> list[str]:
+        """``dp.names``: datapoints, or elements where the pattern has a dot."""
+        data = await self._call(NAMES, {"p": pattern}, "dp.names")
+        names = data.get("api", {}).get("dp", {}).get("names") or []
+        return [name for name in names if isinstance(name, str)]
 
     async def _element_types(self, names: Sequence[str]) -> dict[str, str]:
         fields = " ".join(
@@ -269,11 +265,9 @@ class OaGraphQLClient(BearerSockets, WinCCClient):
 
     # --- alerts -----------------------------------------------------------------------
 
-    @property
+    @cached_property
     def _alerts(self) -> OaAlertReader:
-        if self._alert_reader is None:
-            self._alert_reader = OaAlertReader(self._call, lambda: self.server_time)
-        return self._alert_reader
+        return OaAlertReader(self._call, self._get, self._element_names, lambda: self.server_time)
 
     async def _active_alarms(self, query: AlarmQuery) -> list[AlarmInstance]:
         return await self._alerts.active(query)
@@ -291,7 +285,7 @@ class OaGraphQLClient(BearerSockets, WinCCClient):
         """``dp.getPeriod``: the element's archived times and values."""
         variables = {
             "s": iso_time(start or datetime.fromtimestamp(0, UTC)),
-            "e": iso_time(end or datetime.now(UTC)),
+            "e": iso_time(end or self.server_time or datetime.now(UTC)),
             "n": [name],
         }
         data = await self._call(PERIOD, variables, "dp.getPeriod")

@@ -26,11 +26,9 @@ from .models import (
     HistoryValue,
     ItemError,
     Quality,
-    Scalar,
     ServerType,
     TagInfo,
     TagValue,
-    WriteResult,
 )
 from .oa_common import element_info, iso_time, kind_of, quality_from_status
 from .parsing import as_scalar, expect_list, matches, own_name, parse_timestamp
@@ -55,10 +53,10 @@ class OaReportingClient(WinCCClient):
     lacks: ClassVar[Mapping[Capability, str]] = {
         Capability.WRITE: "WinCC OA's REST Reporting API is read-only: write through the "
         "GraphQL application example instead",
-        Capability.ALARMS: "WinCC OA's REST Reporting API offers no alerts",
-        Capability.ACKNOWLEDGE: "WinCC OA's REST Reporting API offers no alerts",
-        Capability.SHELVE: "WinCC OA's REST Reporting API offers no alerts",
-        Capability.DISABLE: "WinCC OA's REST Reporting API offers no alerts",
+        **dict.fromkeys(
+            (Capability.ALARMS, Capability.ACKNOWLEDGE, Capability.SHELVE, Capability.DISABLE),
+            "WinCC OA's REST Reporting API offers no alerts",
+        ),
         Capability.PUSH: "WinCC OA's REST Reporting API cannot push: values are polled",
     }
 
@@ -143,9 +141,6 @@ class OaReportingClient(WinCCClient):
         if value is not None and name not in self._kinds:
             self._kinds[name] = kind_of(value)
         return TagValue(name, value, quality_from_status(row[2]), row[2], parse_timestamp(row[1]))
-
-    async def _write(self, values: Mapping[str, Scalar]) -> dict[str, WriteResult]:
-        raise NotImplementedError  # never called: ``write`` requires Capability.WRITE
 
     # --- history ----------------------------------------------------------------------
 
