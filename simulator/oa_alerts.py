@@ -105,21 +105,18 @@ class OaAlerts:
         return f"{dpe_of(self._plant.current_name(definition.tag))}{CONFIG}{number}"
 
     def handler_type(self, element: str) -> int:
-        """``_alert_hdl.._type`` of an element: none, binary or ranges."""
+        """``_alert_hdl.._type`` of an element: none, binary or ranges (a handler with
+        range numbers)."""
         self._project.element_type(element)  # unknown elements fail
-        full = element if ":" in element else f"{SYSTEM}:{element}"
-        full = full if "." in full else f"{full}."
-        if full == f"{SYSTEM}:{ALERT_EXAMPLE}.":
-            return BINARY_HANDLER
-        for definition in self._plant.alarms.definitions.values():
-            if dpe_of(self._plant.current_name(definition.tag)) == full:
-                binary = self._project.element_type(full) == "BOOL"
-                return BINARY_HANDLER if binary else RANGES_HANDLER
+        definitions = [*self._plant.alarms.definitions.values(), EXAMPLE_ALERT]
+        for definition in definitions:
+            own, _, number = self.handler(definition).partition(CONFIG)
+            if own == _element(element):
+                return RANGES_HANDLER if number else BINARY_HANDLER
         return NO_HANDLER
 
     def entries(self) -> list[AlertEntry]:
         """Every entry of the archive, oldest first, with its instance as it is now."""
-        self.evaluate_example()
         latest: dict[tuple[str, int, datetime], AlarmInstance] = {}
         for engine in (self._plant.alarms, self.example):
             for entry in engine.journal:
@@ -200,19 +197,23 @@ class OaAlerts:
 
 
 def _parse(name: str) -> tuple[str, str, str]:
-    """Element (with its system), range number and attribute of an attribute name."""
+    """Element (its full name), range number and attribute of an attribute name."""
     match = ATTRIBUTE.match(name)
     if match is None:
         raise UnknownDpError(name)
-    element = match["element"] if ":" in match["element"] else f"{SYSTEM}:{match['element']}"
-    return element, match["range"], match["attribute"]
+    return _element(match["element"]), match["range"], match["attribute"]
+
+
+def _element(name: str) -> str:
+    """An element's full name: with its system, and a root element with its dot."""
+    full = name if ":" in name else f"{SYSTEM}:{name}"
+    return full if "." in full.partition(":")[2] else f"{full}."
 
 
 def _covers(handler: str, element: str, number: str) -> bool:
-    """Whether an attribute name of ``element`` (and range ``number``, if any) is one
-    of ``handler``'s."""
+    """Whether an attribute name of ``element`` (its full name) and range ``number``
+    (if any) is one of ``handler``'s."""
     own_element, _, own_number = handler.partition(CONFIG)
-    element = element if element.rsplit(":", 1)[-1].count(".") else f"{element}."
     return own_element == element and number in ("", own_number)
 
 

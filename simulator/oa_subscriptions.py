@@ -94,18 +94,21 @@ async def _tag_updates(
         tags = [_tag(schema, name, value) for name, value in values.items()]
         return {"tags": tags, "type": kind, "error": error}
 
+    def state(values: dict[str, OnlineValue]) -> dict[str, tuple[Any, int]]:
+        return {name: (value.value, value.status) for name, value in values.items()}
+
     plant = call.runtime.plant
     if answer:
         yield update(last, ANSWER, None)
+    told = state(last)
     seen = plant.changes.version
     while True:
         await plant.changes.wait_beyond(seen, IDLE_SECONDS)
         plant.advance()
         seen = plant.changes.version
         values, error = _read_all(call.project, names)
-        key = {n: (v.value, v.status) for n, v in values.items()}
-        if key != {n: (v.value, v.status) for n, v in last.items()}:
-            last = values
+        if state(values) != told:
+            told = state(values)
             yield update(values, CHANGE, error)
 
 
