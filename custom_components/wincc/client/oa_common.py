@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from .errors import NotFoundError
-from .models import DataKind, Quality, TagInfo
-from .parsing import own_name
+from .models import DataKind, Quality, TagInfo, TagValue
+from .parsing import as_scalar, own_name, parse_timestamp
 
 # exp_inv, aut_inv, online_bad, default_bad: the value is invalid.
 INVALID_BITS = (5, 6, 7, 8)
@@ -31,6 +31,15 @@ def quality_from_status(status: object) -> Quality:
     if status >> UNCERTAIN_BIT & 1:
         return Quality.UNCERTAIN
     return Quality.GOOD
+
+
+def online_value(name: str, value: object, stime: object, status: object) -> TagValue:
+    """An element's online value from OA's three attributes: value, source time and
+    status bits."""
+    raw = status if isinstance(status, str | int) else None
+    return TagValue(
+        name, as_scalar(value), quality_from_status(status), raw, parse_timestamp(stime)
+    )
 
 
 def kind_of(value: object) -> DataKind:

@@ -43,7 +43,13 @@ from .models import (
     WriteResult,
 )
 from .oa_alerts import OaAlertReader
-from .oa_common import ELEMENT_KINDS, answered, element_info, iso_time, quality_from_status
+from .oa_common import (
+    ELEMENT_KINDS,
+    answered,
+    element_info,
+    iso_time,
+    online_value,
+)
 from .oa_push import OaPushSession
 from .parsing import as_scalar, parse_timestamp
 from .push import Backoff, PushFeed, PushHandler
@@ -216,14 +222,10 @@ class OaGraphQLClient(BearerSockets, WinCCClient):
     async def _read_known(self, names: Sequence[str]) -> dict[str, TagValue]:
         attributes = [f"{name}{attribute}" for name in names for attribute in ONLINE]
         raw = await self._get(attributes)
-        values: dict[str, TagValue] = {}
-        for index, name in enumerate(names):
-            value, stime, status = raw[3 * index : 3 * index + 3]
-            scalar = as_scalar(value)
-            values[name] = TagValue(
-                name, scalar, quality_from_status(status), status, parse_timestamp(stime)
-            )
-        return values
+        return {
+            name: online_value(name, *raw[3 * index : 3 * index + 3])
+            for index, name in enumerate(names)
+        }
 
     async def _write(self, values: Mapping[str, Scalar]) -> dict[str, WriteResult]:
         """One ``dp.set`` of all values: it succeeds or fails as a whole."""

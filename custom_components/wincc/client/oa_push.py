@@ -12,8 +12,7 @@ import logging
 from typing import Any
 
 from .models import TagValue
-from .oa_common import quality_from_status
-from .parsing import as_scalar, parse_timestamp
+from .oa_common import online_value
 from .socket_session import SocketSession
 
 _LOGGER = logging.getLogger(__name__)
@@ -31,13 +30,7 @@ def pushed_value(row: Any) -> TagValue | None:
         return None
     status = row.get("status")
     bits = status.get("value") if isinstance(status, dict) else None
-    return TagValue(
-        name,
-        as_scalar(row.get("value")),
-        quality_from_status(bits),
-        bits,
-        parse_timestamp(row.get("timestamp")),
-    )
+    return online_value(name, row.get("value"), row.get("timestamp"), bits)
 
 
 class OaPushSession(SocketSession):

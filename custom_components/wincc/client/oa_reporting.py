@@ -30,7 +30,7 @@ from .models import (
     TagInfo,
     TagValue,
 )
-from .oa_common import element_info, iso_time, kind_of, quality_from_status
+from .oa_common import element_info, iso_time, kind_of, online_value, quality_from_status
 from .parsing import as_scalar, expect_list, matches, own_name, parse_timestamp
 from .transport import HttpTransport, decode_json
 
@@ -137,10 +137,10 @@ class OaReportingClient(WinCCClient):
             return TagValue(name, None, Quality.BAD, error=ItemError(code, str(err)))
         if not isinstance(row, list) or len(row) < 3:
             return TagValue(name, None, Quality.BAD, error=ItemError("?", "Malformed answer"))
-        value = as_scalar(row[0])
-        if value is not None and name not in self._kinds:
-            self._kinds[name] = kind_of(value)
-        return TagValue(name, value, quality_from_status(row[2]), row[2], parse_timestamp(row[1]))
+        value = online_value(name, *row[:3])
+        if value.value is not None and name not in self._kinds:
+            self._kinds[name] = kind_of(value.value)
+        return value
 
     # --- history ----------------------------------------------------------------------
 
