@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 import json
 from typing import Any
@@ -40,12 +40,13 @@ from graphql import (
 )
 
 from .app_keys import OA_ALERTS, OA_PROJECT, OA_SESSIONS, RUNTIME
-from .clock import iso, parse_iso
+from .clock import iso
 from .oa_alerts import OaAlerts, UnknownAlertError
 from .oa_project import NotAnElementError, OaProject, UnknownDpError
 from .plant import UnknownTagError
 from .runtime import Runtime
 from .tagtypes import WriteRejectedError
+from .unified import time_value
 from .users import Right, Session, Sessions, User
 
 # Tokens slide forward on each use; 20 minutes is the example's default in code.
@@ -268,15 +269,6 @@ def _is_namespace(type_: GraphQLObjectType) -> bool:
     return type_.name in ("API", "APIMutations") or type_.name.endswith(("Methods", "Mutations"))
 
 
-def _time(value: Any) -> datetime:
-    if not isinstance(value, str):
-        raise GraphQLError("Time must be an ISO 8601 string")
-    try:
-        return parse_iso(value)
-    except ValueError as err:
-        raise GraphQLError(f"Time must be an ISO 8601 string: {value}") from err
-
-
 @cache
 def oa_schema() -> GraphQLSchema:
     """The application example's schema, with its scalars made to work (built once)."""
@@ -284,7 +276,7 @@ def oa_schema() -> GraphQLSchema:
     schema = build_schema(sdl)
     time = schema.type_map["Time"]
     assert isinstance(time, GraphQLScalarType)  # noqa: S101
-    time.parse_value = _time  # type: ignore[method-assign]
+    time.parse_value = partial(time_value, scalar="Time")  # type: ignore[method-assign]
     return schema
 
 

@@ -111,19 +111,20 @@ def _variant_value(value: Any) -> Any:
     raise GraphQLError("Variant accepts only a number, a string or a boolean")
 
 
-def _timestamp_value(value: Any) -> Any:
+def time_value(value: Any, scalar: str = "Timestamp") -> datetime:
+    """A time scalar's value (Unified's ``Timestamp``, OA's ``Time``): ISO 8601."""
     if not isinstance(value, str):
-        raise GraphQLError("Timestamp must be an ISO-8601 string")
+        raise GraphQLError(f"{scalar} must be an ISO 8601 string")
     try:
         return parse_iso(value)
     except ValueError as err:
-        raise GraphQLError(f"Invalid Timestamp {value!r}") from err
+        raise GraphQLError(f"{scalar} must be an ISO 8601 string: {value!r}") from err
 
 
 def _timestamp_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> Any:
     if not isinstance(node, StringValueNode):
-        raise GraphQLError("Timestamp must be an ISO-8601 string")
-    return _timestamp_value(node.value)
+        raise GraphQLError("Timestamp must be an ISO 8601 string")
+    return time_value(node.value)
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -752,7 +753,7 @@ def unified_schema() -> GraphQLSchema:
     assert isinstance(timestamp, GraphQLScalarType)  # noqa: S101
     variant.parse_value = _variant_value  # type: ignore[method-assign]
     variant.parse_literal = _scalar_literal  # type: ignore[method-assign]
-    timestamp.parse_value = _timestamp_value  # type: ignore[method-assign]
+    timestamp.parse_value = time_value  # type: ignore[method-assign]
     timestamp.parse_literal = _timestamp_literal  # type: ignore[method-assign]
     _bind(
         schema.query_type,
